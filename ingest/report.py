@@ -1,0 +1,63 @@
+"""What an ingest did, file by file, and the text editors read at the end of ``verbatim ingest``."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+STATUSES = ("added", "updated", "unchanged", "removed", "rejected", "duplicate", "ignored")
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # one of STATUSES
+    reason: str = ""
+    chunks: int = 0
+
+
+@dataclass
+class IngestReport:
+    corpus: str
+    index: str
+    dry_run: bool = False
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    chunks: int = 0
+    sentences: int = 0
+    embedded: int = 0
+    furniture_lines: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+    version: str | None = None  # the version published (None: nothing published)
+    previous: str | None = None
+    message: str = ""
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["counts"] = {s: self.count(s) for s in STATUSES}
+        return data
+
+    def render(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        lines = [f"Ingest of {self.corpus} into {self.index}" + (" (dry run: nothing written)" if self.dry_run else "")]
+        lines.append("  " + ", ".join(f"{s} {self.count(s)}" for s in STATUSES))
+        for status in ("added", "updated", "removed", "duplicate", "rejected", "ignored"):
+            for o in self.outcomes:
+                if o.status == status:
+                    detail = f" — {o.reason}" if o.reason else ""
+                    size = f" ({o.chunks} chunks)" if o.chunks else ""
+                    lines.append(f"  {status:<9} {o.path}{size}{detail}")
+        lines.append(
+            f"  chunks {self.chunks}, sentences {self.sentences}, chunks embedded {self.embedded} "
+            f"({self.embed_seconds:.1f} s), furniture lines dropped {self.furniture_lines}"
+        )
+        lines.append(f"  time {self.seconds:.1f} s")
+        if self.version:
+            lines.append(f"  published {self.version}" + (f" (was {self.previous})" if self.previous else ""))
+        elif not self.dry_run:
+            lines.append(f"  nothing published; live version: {self.previous or 'none'}")
+        if self.message:
+            lines.append(f"  {self.message}")
+        _ = verb
+        return "\n".join(lines)

@@ -1,0 +1,83 @@
+"""Shared fixtures: paths to the shared data, one loaded model, and a real index of the sample corpus.
+
+The index fixtures are session-scoped: the real MiniLM model and a real FAISS index on disk are
+built once and reused by every test that only reads them. Tests that change an index copy it first.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("VERBATIM_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def repo_dir() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"shared data not found at {SHARED} (set VERBATIM_SHARED)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seed_article(shared_dir) -> Path:
+    return shared_dir / "seed" / "single-ketamine-infusion.txt"
+
+
+@pytest.fixture(scope="session")
+def covidqa_path(shared_dir) -> Path:
+    return shared_dir / "data" / "covidqa" / "covidqa.json"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real default model, loaded once per test session."""
+    from ingest.embed import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def config():
+    from ingest.config import Config
+
+    return Config()
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory, embedder, config) -> Path:
+    """A real index built from the repo's corpus/ (read-only for tests: copy it to change it)."""
+    from ingest.pipeline import IngestPipeline
+
+    index = tmp_path_factory.mktemp("sample") / "index"
+    report = IngestPipeline(config, embedder=embedder).run(REPO / "corpus", index)
+    assert report.version, report.render()
+    return index
+
+
+@pytest.fixture
+def writable_index(sample_index, tmp_path) -> Path:
+    """A private copy of the sample index that a test may re-ingest into."""
+    target = tmp_path / "index"
+    shutil.copytree(sample_index, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_assistant(sample_index, embedder, config):
+    """One Assistant over the sample index, sharing the session's model."""
+    from assistant.assistant import Assistant
+
+    return Assistant.from_index(sample_index, config=config)

@@ -16,6 +16,7 @@ from ingest.models import Article, Block, RawDocument, Section
 from ingest.readers.lines import bullet, normalise
 
 _WINDOW = 5  # a notice may be broken over up to this many short blocks
+_SENTENCE_END = tuple(".!?…")
 
 
 def normalised_key(text: str) -> str:
@@ -48,21 +49,31 @@ def furniture(blocks: list[Block], rules: FurnitureRules, repeated: frozenset[st
     kept = {i for i, b in enumerate(blocks) if rules.is_kept(b.text)}
     dropped = {i for i, b in enumerate(blocks) if rules.is_boilerplate(b.text)}
     dropped |= {i for i, b in enumerate(blocks) if b.kind != "heading" and normalised_key(b.text) in repeated}
-    for i in range(len(blocks)):  # a notice broken over several short lines
-        if blocks[i].text.endswith(tuple(".!?")) or len(blocks[i].text) > 80:
-            continue
-        for size in range(2, _WINDOW + 1):
-            window = blocks[i:i + size]
-            if len(window) < size or any(len(b.text) > 80 for b in window):
-                break
-            if rules.is_boilerplate(" ".join(b.text for b in window)):
-                dropped.update(range(i, i + size))
-                break
+    dropped |= _broken_notices(blocks, rules)
     dropped -= kept
-    live = [i for i in range(len(blocks)) if i not in dropped]
+    live = [i for i, b in enumerate(blocks) if i not in dropped or b.kind == "heading"]  # headings give context
     view = [blocks[i] for i in live]
     dropped |= {live[k] for k in teaser_runs(view, title) | link_runs(view)} - kept
     return dropped
+
+
+def _broken_notices(blocks: list[Block], rules: FurnitureRules) -> set[int]:
+    """A boilerplate notice broken over several short blocks ("... uses cookies to" / "ensure ...").
+    The window is the longest run starting at i that matches, whose blocks (but the last) end mid-sentence,
+    and that is not already matched without its first block (so the window never absorbs a neighbour)."""
+    found: set[int] = set()
+    for i in range(len(blocks)):
+        best = 0
+        for size in range(2, _WINDOW + 1):
+            window = blocks[i:i + size]
+            if len(window) < size or any(len(b.text) > 80 for b in window) or \
+                    any(b.text.endswith(_SENTENCE_END) for b in window[:-1]):
+                break
+            if rules.is_boilerplate(" ".join(b.text for b in window)):
+                best = size
+        if best and not rules.is_boilerplate(" ".join(b.text for b in blocks[i + 1:i + best])):
+            found.update(range(i, i + best))
+    return found
 
 
 def _title(raw: RawDocument, blocks: list[Block], dropped: set[int]) -> str | None:

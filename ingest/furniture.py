@@ -92,7 +92,9 @@ def teaser_runs(blocks: list[Block], title: str | None = None) -> set[int]:
             heads = {blocks[k].text.casefold() for k in pairs}
             promotional = sum(bool(_CALL_TO_ACTION.search(b)) for b in blurbs) * 2 >= len(blurbs)
             under_related = i > 0 and blocks[i - 1].kind == "heading" and bool(_RELATED_HEADING.search(blocks[i - 1].text))
-            if promotional or under_related or (title and title.casefold() in heads):
+            self_teaser = bool(title) and title.casefold() in heads and any(
+                b.kind == "heading" and b.text.casefold() == title.casefold() for b in blocks[:i])
+            if promotional or under_related or self_teaser:
                 found.update(range(i, j))
                 i = j
                 continue

@@ -67,3 +67,10 @@ class LexicalIndex:
         if not tokens:
             return np.zeros(self.bm25.scores["num_docs"], dtype=np.float32)
         return self.bm25.get_scores(tokens).astype(np.float32)
+
+
+def document_frequencies(index: LexicalIndex) -> dict[str, int]:
+    """token -> number of chunks containing it, read from the BM25 matrix (one column per token)."""
+    indptr = np.asarray(index.bm25.scores["indptr"])
+    counts = np.diff(indptr)
+    return {token: int(counts[i]) for token, i in index.bm25.vocab_dict.items() if token}

@@ -62,6 +62,8 @@ def read_document(path: Path, max_bytes: int = 10_000_000) -> RawDocument:
         raise RejectedFile("cannot parse: structure nested too deeply") from None
     except Exception as exc:  # a reader bug must still come out as a clear, per-file reason
         raise RejectedFile(f"cannot parse {suffix[1:]} file: {type(exc).__name__}: {str(exc)[:80]}") from None
+    if not raw.blocks:
+        raise RejectedFile("no text found in the file")
     sidecar = sidecar_url(path)
     if sidecar:
         raw.url = sidecar

@@ -1,0 +1,119 @@
+"""``Assistant``: the one object readers talk to.
+
+    Assistant.from_index(path).ask(question, history=()) -> Answer
+
+It holds the live index version (and swaps in a newer published one on ``reload_if_changed``), the
+query encoder (loaded once), and the answering steps: safety checks, retrieval, sentence choice,
+abstention, and the quoted reply with citations and the disclaimer.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.abstain import AbstainPolicy
+from assistant.answer import Answer
+from assistant.compose import abstain_text
+from assistant.encoder import load_query_encoder
+from assistant.fusion import WeightedFusion
+from assistant.questions import check_question
+from assistant.responder import Responder
+from assistant.safety import CRISIS_RESOURCES, DISCLAIMER, detect_crisis
+from assistant.conversation import build_query, user_turns
+from assistant.suggest import example_questions
+from ingest.config import Config, load_config
+from ingest.store import IndexStore
+from ingest.version import IndexVersion
+
+
+class Assistant:
+    def __init__(self, store: IndexStore, version: IndexVersion, config: Config, encoder):
+        self.store = store
+        self.config = config
+        self.encoder = encoder
+        self._lock = threading.Lock()
+        self._responder = self._make_responder(version)
+        self._watcher: threading.Thread | None = None
+
+    @classmethod
+    def from_index(cls, path: str | Path | None = None, config: Config | None = None, embedder=None) -> "Assistant":
+        """Load the live version of the index at ``path`` (default: config.index_dir)."""
+        config = config or load_config()
+        store = IndexStore(Path(path) if path is not None else config.index_dir)
+        version = IndexVersion.load(store.require_live(), model=config.model)
+        return cls(store, version, config, load_query_encoder(config, embedder=embedder))
+
+    def _make_responder(self, version: IndexVersion) -> Responder:
+        return Responder(
+            version, self.encoder, WeightedFusion(self.config.fusion_weights),
+            AbstainPolicy(threshold=self.config.abstain_threshold), self.config,
+        )
+
+    # ---- the index version -------------------------------------------------------------------
+    @property
+    def index_version(self) -> str:
+        return self._responder.version.name
+
+    @property
+    def version(self) -> IndexVersion:
+        return self._responder.version
+
+    @property
+    def corpus_dir(self) -> Path | None:
+        return self.config.corpus_dir
+
+    def reload_if_changed(self) -> bool:
+        """Swap to a newer published version, if any. Requests already running finish on the old one."""
+        live = self.store.live_name()
+        if not live or live == self.index_version:
+            return False
+        with self._lock:
+            if live == self.index_version:
+                return False
+            version = IndexVersion.load(self.store.root / live, model=self.config.model)
+            self._responder = self._make_responder(version)  # one reference swap: atomic for readers
+        return True
+
+    def start_watching(self, interval: float = 2.0) -> None:
+        """Poll for newly published versions in a daemon thread."""
+        if self._watcher is not None:
+            return
+
+        def watch() -> None:
+            while True:
+                time.sleep(interval)
+                try:
+                    self.reload_if_changed()
+                except Exception:  # noqa: BLE001 - a half-deleted old version must not kill the watcher
+                    pass
+
+        self._watcher = threading.Thread(target=watch, name="verbatim-index-watcher", daemon=True)
+        self._watcher.start()
+
+    def example_questions(self, n: int = 4) -> list[str]:
+        return example_questions(self.version, n)
+
+    # ---- answering ---------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence = ()) -> Answer:
+        started = time.perf_counter()
+        raw = question if isinstance(question, str) else ""
+        crisis = detect_crisis(raw)
+        prefix = CRISIS_RESOURCES if crisis else ""
+        check = check_question(raw)
+        responder = self._responder  # one version for the whole request, even if a reload happens now
+        if not check.ok:
+            text = abstain_text([], prefix=prefix, reason=check.notice or "")
+            return Answer(raw, text, [], [], True, crisis, DISCLAIMER, {"total": _ms(started)},
+                          notice=check.notice or "", index_version=responder.version.name)
+        query = build_query(check.text, user_turns(history))
+        answer = responder(check.text, query, prefix)
+        answer.question = raw
+        answer.crisis = crisis
+        answer.timings_ms["total"] = _ms(started)
+        return answer
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

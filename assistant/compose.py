@@ -1,0 +1,79 @@
+"""Build the reply from chosen sentences: quotes grouped per source in reading order, numbered
+citations in order of first use, sources listed, the disclaimer last. Nothing here writes a sentence
+about medicine: every quoted text is ``article.text[sentence.start:sentence.end]``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.answer import Citation, Quote
+from assistant.safety import DISCLAIMER
+from ingest.models import Article, Chunk, Sentence
+
+ANSWER_LEAD = "Here is what the articles say:"
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A sentence chosen for the answer: chunk row, index of the sentence in the chunk, its score."""
+
+    row: int
+    sentence: int
+    score: float
+
+
+def source_of(article: Article) -> str:
+    return article.url or article.source
+
+
+def _citation(n: int, article: Article, chunk: Chunk, sentences: list[Sentence], score: float) -> Citation:
+    marks = tuple((s.start - chunk.start, s.end - chunk.start) for s in sentences)
+    return Citation(
+        n=n, title=article.title, section=chunk.heading, source=source_of(article), page=chunk.page,
+        passage=chunk.text, start=marks[0][0], end=marks[0][1], score=round(float(score), 4),
+        file=article.source, marks=marks,
+    )
+
+
+def build_quotes(
+    picks: list[Pick], chunks: list[Chunk], articles: dict[str, Article]
+) -> tuple[list[Quote], list[Citation]]:
+    """Group picks per chunk; groups ordered by their best pick, sentences inside in reading order."""
+    groups: dict[int, list[Pick]] = {}
+    for pick in sorted(picks, key=lambda p: -p.score):
+        groups.setdefault(pick.row, []).append(pick)
+    quotes, citations = [], []
+    for n, (row, group) in enumerate(groups.items(), start=1):
+        chunk = chunks[row]
+        article = articles[chunk.article_id]
+        ordered = sorted({p.sentence for p in group})
+        sentences = [chunk.sentences[i] for i in ordered]
+        quotes += [Quote(article.text[s.start:s.end], n) for s in sentences]
+        citations.append(_citation(n, article, chunk, sentences, max(p.score for p in group)))
+    return quotes, citations
+
+
+def _source_line(c: Citation) -> str:
+    where = f", p. {c.page}" if c.page else ""
+    section = f" — {c.section}" if c.section and c.section != c.title else ""
+    return f"[{c.n}] {c.title}{section} ({c.source}{where})"
+
+
+def answer_text(quotes: list[Quote], citations: list[Citation], prefix: str = "") -> str:
+    """The reply a person reads: optional prefix (crisis resources), quotes, sources, disclaimer."""
+    body = []
+    for c in citations:
+        own = [q.text for q in quotes if q.citation == c.n]
+        body.append("\n".join(f"“{text}” [{c.n}]" for text in own))
+    parts = [prefix] if prefix else []
+    parts += [ANSWER_LEAD, "\n\n".join(body), "Sources:\n" + "\n".join(_source_line(c) for c in citations), DISCLAIMER]
+    return "\n\n".join(parts)
+
+
+def abstain_text(suggestions: list[str], prefix: str = "", reason: str = "") -> str:
+    parts = [prefix] if prefix else []
+    parts.append(reason or "The articles I can quote from do not answer this question, so I will not guess.")
+    if suggestions:
+        parts.append("The nearest articles are:\n" + "\n".join(f"- {t}" for t in suggestions))
+    parts.append(DISCLAIMER)
+    return "\n\n".join(parts)

@@ -1,0 +1,61 @@
+"""Fusion of retrieval signals into one chunk score: a weighted sum of per-question-normalised features.
+
+The features (all in [0, 1] for a question, computed for every chunk row):
+  bm25        BM25 score / the question's best BM25 score
+  dense       cosine(question, chunk) (MiniLM), clipped at 0
+  article     the best ``bm25`` of any chunk in the same article (finds the right article first)
+  dense_article  the best ``dense`` of any chunk in the same article
+The weights are fitted on COVID-QA with article-level cross-validation (evaluation/fit.py); the
+defaults below and their out-of-fold figures are in the README. ``rrf`` is kept for comparison.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+DEFAULT_WEIGHTS = {"bm25": 1.0, "dense": 0.5, "article": 0.3, "dense_article": 0.1}
+FEATURES = tuple(DEFAULT_WEIGHTS)
+
+
+def group_max(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """For each row, the max of ``values`` over the rows of its group."""
+    best = np.full(n_groups, -np.inf, dtype=np.float32)
+    np.maximum.at(best, groups, values)
+    return best[groups]
+
+
+def chunk_features(bm25: np.ndarray, dense: np.ndarray, article_of: np.ndarray, n_articles: int) -> dict:
+    """Raw retrieval scores for every chunk -> the normalised feature arrays named in FEATURES."""
+    top = float(bm25.max()) if len(bm25) else 0.0
+    lexical = bm25 / top if top > 0 else np.zeros_like(bm25)
+    cosine = np.clip(dense, 0.0, 1.0)
+    return {
+        "bm25": lexical,
+        "dense": cosine,
+        "article": group_max(lexical, article_of, n_articles),
+        "dense_article": group_max(cosine, article_of, n_articles),
+    }
+
+
+class WeightedFusion:
+    """``WeightedFusion(weights)(features) -> np.ndarray`` of fused scores (higher is better)."""
+
+    def __init__(self, weights: dict[str, float] | None = None):
+        self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+
+    def __call__(self, features: dict[str, np.ndarray]) -> np.ndarray:
+        total = None
+        for name, weight in self.weights.items():
+            if weight:
+                part = weight * features[name]
+                total = part if total is None else total + part
+        return total if total is not None else np.zeros_like(next(iter(features.values())))
+
+
+def rrf(*score_arrays: np.ndarray, k: int = 60) -> np.ndarray:
+    """Reciprocal rank fusion of several score arrays over the same rows (equal weights)."""
+    fused = np.zeros_like(score_arrays[0], dtype=np.float64)
+    for scores in score_arrays:
+        ranks = np.empty(len(scores), dtype=np.int64)
+        ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+        fused += 1.0 / (k + ranks)
+    return fused.astype(np.float32)

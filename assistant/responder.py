@@ -1,0 +1,68 @@
+"""One index version's answering machinery: retrieve, score sentences, abstain or quote.
+
+In: the checked question, the retrieval query (question folded with history), a prefix (crisis
+resources or ""). Out: an Answer whose quotes are exact slices of the cited articles.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from assistant.abstain import AbstainPolicy, AbstainSignals
+from assistant.answer import Answer
+from assistant.compose import Pick, abstain_text, answer_text, build_quotes
+from assistant.fusion import WeightedFusion
+from assistant.retriever import HybridRetriever
+from assistant.safety import DISCLAIMER
+from assistant.selection import choose_sentences
+from assistant.sentence_scorer import SentenceScorer, sentence_candidates
+from assistant.suggest import nearest_articles
+from ingest.config import Config
+from ingest.version import IndexVersion
+
+
+class Responder:
+    def __init__(self, version: IndexVersion, encoder, fusion: WeightedFusion, abstain: AbstainPolicy, config: Config):
+        self.version = version
+        self.config = config
+        self.retriever = HybridRetriever(version, encoder, fusion, config.candidates)
+        self.terms = self.retriever.terms
+        self.scorer = SentenceScorer()
+        self.abstain = abstain
+
+    def signals(self, query: str, retrieval, candidates, scores: np.ndarray) -> AbstainSignals:
+        weights = self.terms.weights(query)
+        total = sum(weights.values()) or 1.0
+        unknown = sum(w for t, w in weights.items() if t not in self.terms.df) / total
+        best = int(np.argmax(scores)) if len(scores) else None
+        coverage = float(candidates.features[best, 0]) if best is not None else 0.0
+        dense = float(retrieval.features["dense"][retrieval.rows[0]]) if retrieval.rows else 0.0
+        return AbstainSignals(coverage, dense, unknown)
+
+    def __call__(self, question: str, query: str, prefix: str = "") -> Answer:
+        timings = {}
+        started = time.perf_counter()
+        retrieval = self.retriever(query)
+        timings["retrieve"] = _ms(started)
+        rows = retrieval.top(self.config.top_k)
+        candidates = sentence_candidates(self.terms.weights(query), rows, retrieval.scores,
+                                         self.version.chunks, self.version.articles)
+        scores = self.scorer(candidates) if len(candidates.keys) else np.zeros(0, np.float32)
+        signals = self.signals(query, retrieval, candidates, scores)
+        timings["score"] = _ms(started) - timings["retrieve"]
+        if not rows or self.abstain(signals):
+            titles = nearest_articles(self.version, retrieval.rows, 3)
+            text = abstain_text(titles, prefix=prefix)
+            return Answer(question, text, [], [], True, False, DISCLAIMER, timings, suggestions=titles,
+                          index_version=self.version.name)
+        picks = [Pick(row, i, float(s)) for (row, i), s in choose_sentences(candidates, scores, self.version.chunks,
+                                                                            self.config.max_quotes)]
+        quotes, citations = build_quotes(picks, self.version.chunks, self.version.articles)
+        timings["compose"] = _ms(started) - timings["retrieve"] - timings["score"]
+        return Answer(question, answer_text(quotes, citations, prefix), quotes, citations, False, False,
+                      DISCLAIMER, timings, index_version=self.version.name)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

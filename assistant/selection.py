@@ -1,0 +1,47 @@
+"""Which sentences to quote: the best one, up to ``max_quotes`` close runners-up, and — when the best
+sentence leads into a list ("... include:") — the list's items, so a question asking for a list gets it."""
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.sentence_scorer import Candidates
+
+RUNNER_UP_RATIO = 0.8  # a further sentence is quoted only if it scores at least this share of the best
+MAX_LIST_ITEMS = 12
+
+
+def _list_items(chunk, start: int) -> list[int]:
+    """Indices of the list items that follow sentence ``start`` in ``chunk`` (one per line)."""
+    items = []
+    for i in range(start + 1, len(chunk.sentences)):
+        s, previous = chunk.sentences[i], chunk.sentences[i - 1]
+        gap = chunk.text[previous.end - chunk.start:s.start - chunk.start]
+        if "\n\n" in gap and items:
+            break  # a new paragraph: the list has ended
+        if "\n" not in gap:
+            if items:
+                items.append(i)  # a further sentence of the same item
+                continue
+            break
+        items.append(i)
+        if len(items) >= MAX_LIST_ITEMS:
+            break
+    return items
+
+
+def choose_sentences(candidates: Candidates, scores: np.ndarray, chunks, max_quotes: int):
+    """Return [((row, sentence index), score)], best first."""
+    if not len(scores):
+        return []
+    order = np.argsort(-scores, kind="stable")
+    best = float(scores[order[0]])
+    chosen = [order[0]]
+    for i in order[1:max(1, max_quotes) * 4]:
+        if len(chosen) >= max_quotes or scores[i] < RUNNER_UP_RATIO * best:
+            break
+        chosen.append(i)
+    picked = [(candidates.keys[i], float(scores[i])) for i in chosen]
+    row, index = candidates.keys[order[0]]
+    if candidates.texts[order[0]].rstrip().endswith(":"):
+        picked = [((row, index), best)] + [((row, j), best) for j in _list_items(chunks[row], index)]
+    return picked

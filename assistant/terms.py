@@ -1,0 +1,30 @@
+"""Query terms and their weights (IDF over the index's chunks), shared by the retriever and the
+sentence scorer so both count a word's importance the same way."""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from ingest.lexical import document_frequencies, tokenize
+from ingest.version import IndexVersion
+
+
+class TermWeights:
+    """``weights(text) -> {token: idf}`` for the distinct content tokens of ``text``."""
+
+    def __init__(self, version: IndexVersion):
+        self.df = document_frequencies(version.lexical)
+        self.n = max(1, len(version.chunks))
+
+    def idf(self, token: str) -> float:
+        df = self.df.get(token, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def weights(self, text: str) -> dict[str, float]:
+        return {t: self.idf(t) for t in dict.fromkeys(tokenize(text))}
+
+
+@lru_cache(maxsize=65536)
+def sentence_tokens(text: str) -> frozenset[str]:
+    """Distinct content tokens of a sentence (cached: the same sentences recur across questions)."""
+    return frozenset(tokenize(text))

@@ -1,0 +1,21 @@
+"""Load what the COVID-QA fitting and bench need: the index version, gold targets and a Harness."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from evaluation.covidqa import CovidQA
+from evaluation.harness import Harness
+from evaluation.retrieval_metrics import gold_targets
+from ingest.config import Config
+from ingest.store import IndexStore
+from ingest.version import IndexVersion
+
+
+def load_bench(index: Path, data: Path, config: Config | None = None, encoder=None) -> Harness:
+    from assistant.encoder import load_query_encoder
+
+    config = config or Config()
+    version = IndexVersion.load(IndexStore(index).require_live(), model=config.model)
+    dataset = CovidQA.load(data)
+    encoder = encoder or load_query_encoder(config)
+    return Harness(version, encoder, gold_targets(version, dataset.questions))

@@ -1,0 +1,92 @@
+"""Atomic publish: a killed ingest (kill -9 at several moments) leaves the previous version live and
+loadable, and the next run cleans up after it."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.store import IndexBusyError, IndexStore
+from ingest.version import IndexVersion
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write_corpus(folder: Path, n: int, seed_article: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(seed_article, folder / "ketamine.txt")
+    for i in range(n):
+        body = " ".join(f"Topic {i} sentence {j} talks about item {i * 31 + j} in some detail." for j in range(40))
+        (folder / f"note-{i:03d}.txt").write_text(f"Note {i}\n\nSection\n\n{body}", encoding="utf-8")
+
+
+def ingest_cmd(corpus: Path, index: Path) -> list[str]:
+    return [sys.executable, "-m", "cli.main", "ingest", "--corpus", str(corpus), "--index", str(index)]
+
+
+def test_kill_9_at_any_moment_keeps_previous_version(tmp_path, sample_index, seed_article):
+    index = tmp_path / "index"
+    shutil.copytree(sample_index, index)
+    store = IndexStore(index)
+    before = store.live_name()
+    chunks_before = len(IndexVersion.load(store.require_live()).chunks)
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 60, seed_article)
+    moments = ["staging", 1.0, 4.0, 8.0]
+    killed_while_staging = False
+    for moment in moments:
+        proc = subprocess.Popen(ingest_cmd(corpus, index), cwd=REPO, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        if moment == "staging":
+            while time.monotonic() < deadline and proc.poll() is None:
+                if any(p.name.startswith(".staging-") for p in index.iterdir()):
+                    killed_while_staging = True
+                    break
+                time.sleep(0.005)
+        else:
+            time.sleep(moment)
+        if proc.poll() is not None:
+            continue  # finished before the kill: nothing to prove at this moment
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert store.live_name() == before
+        assert len(IndexVersion.load(store.require_live()).chunks) == chunks_before
+    assert killed_while_staging, "the ingest was never caught while writing its staging version"
+    # the next run cleans up the dead writers' leftovers and publishes
+    done = subprocess.run(ingest_cmd(corpus, index), cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert store.live_name() != before
+    assert not [p for p in index.iterdir() if p.name.startswith(".staging-")]
+    assert len(IndexVersion.load(store.require_live()).articles) == 61
+
+
+def test_second_writer_is_refused_while_one_holds_the_lock(tmp_path):
+    first, second = IndexStore(tmp_path / "index"), IndexStore(tmp_path / "index")
+    first.lock()
+    try:
+        with pytest.raises(IndexBusyError, match="another ingest"):
+            second.lock()
+    finally:
+        first.unlock()
+    second.lock()
+    second.unlock()
+
+
+def test_old_versions_are_pruned_but_the_live_one_stays(tmp_path):
+    store = IndexStore(tmp_path / "index")
+    names = []
+    for _ in range(5):
+        staging = store.new_staging()
+        (staging / "manifest.json").write_text("{}")
+        names.append(store.publish(staging))
+        store.clean_up()
+    assert names == ["v0001", "v0002", "v0003", "v0004", "v0005"]
+    assert sorted(p.name for p in store.root.iterdir() if p.name.startswith("v")) == ["v0003", "v0004", "v0005"]
+    assert store.live_name() == "v0005"

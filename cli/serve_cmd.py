@@ -1,0 +1,44 @@
+"""``verbatim serve``: load the index once, then serve the web chat and the ``/ask`` API.
+
+Exit 1 with one line on stderr when the index is missing or unusable or the port is taken.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def _fail(message: str) -> int:
+    print(f"verbatim serve: {message}", file=sys.stderr)
+    return 1
+
+
+def run(index: Path | None, host: str | None, port: int | None, config: Path | None) -> int:
+    from ingest.config import load_config
+
+    try:
+        cfg = load_config(config).with_overrides(index_dir=index, host=host, port=port)
+    except (FileNotFoundError, ValueError) as error:
+        return _fail(str(error))
+    if not cfg.index_dir.is_dir():
+        return _fail(f"index not found: {cfg.index_dir} (build it with: verbatim ingest --index {cfg.index_dir})")
+
+    from ui.server import port_free, serve
+
+    if not port_free(cfg.host, cfg.port):
+        return _fail(f"port {cfg.port} on {cfg.host} is already in use (choose another with --port)")
+
+    from assistant.assistant import Assistant
+
+    try:
+        assistant = Assistant.from_index(cfg.index_dir, config=cfg)
+    except Exception as error:  # an unusable index (no live version, wrong format, model missing)
+        return _fail(f"cannot load index {cfg.index_dir}: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
+    try:
+        serve(assistant, cfg)
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -1,0 +1,69 @@
+"""`verbatim serve` as a real process: the /ask API, the source route, errors."""
+from __future__ import annotations
+
+import subprocess
+import urllib.error
+import urllib.request
+
+from gradio_client import Client
+
+from assistant.safety import DISCLAIMER
+from ui_helpers import DOSE_QUESTION, REPO, VERBATIM, free_port
+
+
+def _get(url: str) -> tuple[int, dict, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), b""
+
+
+def test_ask_endpoint_returns_quoted_answer(sample_server):
+    reply = Client(sample_server.url, verbose=False).predict(DOSE_QUESTION, api_name="/ask")
+    assert isinstance(reply, str)
+    assert "0.5 mg/kg" in reply
+    assert "[1]" in reply and "Single Ketamine Infusion" in reply  # the citation and its source line
+    assert reply.rstrip().endswith(DISCLAIMER)
+
+
+def test_ask_endpoint_abstains_with_disclaimer(sample_server):
+    reply = Client(sample_server.url, verbose=False).predict("What is the capital of France?", api_name="/ask")
+    assert "0.5 mg/kg" not in reply and DISCLAIMER in reply
+
+
+def test_only_ask_is_public(sample_server):
+    api = Client(sample_server.url, verbose=False).view_api(print_info=False, return_format="dict")
+    assert set(api["named_endpoints"]) == {"/ask"}
+    assert not api["unnamed_endpoints"]
+
+
+def test_source_route_serves_only_corpus_files_inertly(sample_server):
+    status, headers, body = _get(sample_server.url + "source/single-ketamine-infusion.txt")
+    assert status == 200 and b"0.5 mg/kg" in body
+    assert headers["content-type"].startswith("text/plain")
+    assert headers["x-content-type-options"] == "nosniff" and "sandbox" in headers["content-security-policy"]
+    for path in ("source/../pyproject.toml", "source/%2e%2e/pyproject.toml", "source/%2e%2e%2fpyproject.toml",
+                 "source/nothing.txt", "source//etc/passwd"):
+        assert _get(sample_server.url + path)[0] == 404, path
+    # Gradio's own file route serves nothing from disk (no allowed_paths)
+    corpus_file = REPO / "corpus" / "single-ketamine-infusion.txt"
+    assert _get(f"{sample_server.url}gradio_api/file={corpus_file}")[0] in (403, 404)
+
+
+def test_missing_index_is_a_one_line_error(tmp_path):
+    result = subprocess.run(
+        [str(VERBATIM), "serve", "--index", str(tmp_path / "nope"), "--port", str(free_port())],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "index not found" in lines[0], result.stderr
+
+
+def test_port_in_use_is_a_one_line_error(sample_server, sample_index, tmp_path):
+    result = subprocess.run(
+        [str(VERBATIM), "serve", "--index", str(sample_index), "--port", str(sample_server.port)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert result.returncode == 1 and "already in use" in result.stderr.strip().splitlines()[-1]

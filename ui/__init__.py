@@ -1,0 +1,1 @@
+"""Verbatim for readers: the web chat (Gradio), its rendering and the feedback store."""

@@ -1,0 +1,194 @@
+"""Turn an ``Answer`` into what a reader sees: the chat bubble, the sources panel, the API text.
+
+``render_reply(answer) -> str``: Markdown (with a little HTML) for the chat bubble: crisis resources
+first when ``answer.crisis``, then the quoted sentences grouped per source with their [n] markers (or
+the notice / abstention text with suggested articles), then the disclaimer, always.
+``render_sources(answer) -> str``: HTML for the sources panel, one card per citation, with the
+quoted sentences highlighted in the passage. ``api_text(answer) -> str``: the plain-text reply.
+
+Every piece of article-derived text goes through ``escape`` (HTML escape, plus entities for the
+characters Markdown, LaTeX or link syntax would interpret), so an article containing ``<script>``,
+``<img onerror=...>`` or a ``javascript:`` link renders as inert text. Only http(s) URLs become links.
+No gradio import here.
+"""
+from __future__ import annotations
+
+import html
+from urllib.parse import quote, urlsplit
+
+from assistant import safety
+from assistant.answer import Answer, Citation
+
+SOURCE_ROUTE = "/source/"  # where ui.server serves corpus files (inert content types only)
+NO_SOURCES = '<div class="v-sources v-empty">Sources appear here after each reply.</div>'
+ABSTAIN_TEXT = "I could not find an answer to this in the articles, so I will not guess."
+_FALLBACK_CRISIS = (
+    "If you are in danger or thinking about harming yourself, please get help now: call your local "
+    "emergency number (112 in Europe, 911 in the US and Canada), or in the US call or text 988 "
+    "(Suicide & Crisis Lifeline)."
+)
+# Characters that Markdown, GFM, LaTeX ($$) or HTML would interpret; replaced by numeric entities,
+# which every renderer shows as the character itself.
+_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_[](){}#!|~$:=<>&\"'"}
+
+
+def escape(text: str) -> str:
+    """Article text -> inert HTML/Markdown text (same characters on screen, nothing interpreted)."""
+    return "".join(_SPECIAL.get(c, c) for c in str(text)).replace("\n", " ")
+
+
+def safe_url(url: str) -> str | None:
+    """``url`` if it is an absolute http(s) URL with a host, else None."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and not any(c in url for c in " \t\r\n<>\"'`"):
+        return url
+    return None
+
+
+def source_href(citation: Citation) -> str | None:
+    """The link for a citation: its http(s) source, else the corpus file route (PDFs: #page=N)."""
+    if url := safe_url(citation.source):
+        return url
+    if not citation.file:
+        return None
+    href = SOURCE_ROUTE + quote(citation.file.replace("\\", "/"), safe="/")
+    if citation.page and citation.file.lower().endswith(".pdf"):
+        href += f"#page={int(citation.page)}"
+    return href
+
+
+def crisis_resources() -> list[str]:
+    """The crisis lines to show, from ``assistant.safety.CRISIS_RESOURCES`` when it exists."""
+    resources = getattr(safety, "CRISIS_RESOURCES", None) or _FALLBACK_CRISIS
+    if isinstance(resources, str):
+        return [line.strip() for line in resources.splitlines() if line.strip()]
+    if isinstance(resources, dict):
+        return [f"{k}: {v}" for k, v in resources.items()]
+    return [" ".join(str(v) for v in r.values()) if isinstance(r, dict) else str(r) for r in resources]
+
+
+def _disclaimer(answer: Answer) -> str:
+    return answer.disclaimer or safety.DISCLAIMER
+
+
+def _crisis_block() -> str:
+    html_parts, items = [], []
+    for line in crisis_resources() + [""]:
+        if line[:2] in ("- ", "* ", "• "):
+            items.append(f"<li>{escape(line[2:])}</li>")
+            continue
+        if items:
+            html_parts.append(f"<ul>{''.join(items)}</ul>")
+            items = []
+        if line:
+            html_parts.append(f"<p>{escape(line)}</p>")
+    return (
+        '<div class="v-crisis" role="alert" style="border:2px solid #b42318;background:#fef3f2;'
+        'color:#7a271a;padding:0.6em 0.9em;border-radius:8px;margin-bottom:0.8em">'
+        f"<strong>Please reach out for support now.</strong>{''.join(html_parts)}</div>"
+    )
+
+
+def _quotes_markdown(answer: Answer) -> list[str]:
+    parts = []
+    for citation in sorted(answer.citations, key=lambda c: c.n):
+        quotes = [q for q in answer.quotes if q.citation == citation.n]
+        if not quotes:
+            continue
+        head = f"**[{citation.n}] {escape(citation.title)}**"
+        if citation.section:
+            head += f" · *{escape(citation.section)}*"
+        if citation.page:
+            head += f" · p. {int(citation.page)}"
+        body = "\n>\n".join(f"> “{escape(q.text)}” **[{q.citation}]**" for q in quotes)
+        parts.append(f"{head}\n\n{body}")
+    return parts
+
+
+def _body_text(answer: Answer) -> str:
+    """The reply text without the disclaimer (for notices and abstentions)."""
+    text = answer.answer.replace(_disclaimer(answer), "")
+    for line in crisis_resources() if answer.crisis else []:  # shown in the crisis block instead
+        text = text.replace(line, "")
+    return "\n".join(line for line in text.split("\n") if line.strip() not in ("", "-")).strip()
+
+
+def _abstain_markdown(answer: Answer) -> list[str]:
+    body = _body_text(answer) or ABSTAIN_TEXT
+    parts = ["\n\n".join(escape(p) for p in body.split("\n") if p.strip())]
+    missing = [s for s in answer.suggestions if s not in body]
+    if missing:
+        parts.append("Articles that may be related:\n\n" + "\n".join(f"- {escape(s)}" for s in missing))
+    return parts
+
+
+def render_reply(answer: Answer) -> str:
+    """Markdown for the chat bubble; the disclaimer is always the last paragraph."""
+    parts = [_crisis_block()] if answer.crisis else []
+    if answer.notice:
+        parts.append(escape(answer.notice))
+    elif answer.quotes and not answer.abstained:
+        parts.append("Here is what the articles say:")
+        parts.extend(_quotes_markdown(answer))
+    elif not answer.crisis or answer.abstained:
+        parts.extend(_abstain_markdown(answer))
+    parts.append(f'<p class="v-disclaimer"><em>{escape(_disclaimer(answer))}</em></p>')
+    return "\n\n".join(parts)
+
+
+def _highlighted(citation: Citation) -> str:
+    passage = citation.passage or ""
+    spans = sorted(
+        (max(0, s), min(len(passage), e)) for s, e in (citation.marks or ((citation.start, citation.end),)) if e > s
+    )
+    out, pos = [], 0
+    for start, end in spans:
+        start = max(start, pos)
+        if end <= start:
+            continue
+        out.append(escape(passage[pos:start]))
+        out.append(f"<mark>{escape(passage[start:end])}</mark>")
+        pos = end
+    out.append(escape(passage[pos:]))
+    return "".join(out)
+
+
+def _card(citation: Citation) -> str:
+    title = escape(citation.title or citation.file or "Untitled")
+    href = source_href(citation)
+    link = (
+        f'<a href="{html.escape(href, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">{title}</a>'
+        if href
+        else title
+    )
+    meta = [escape(citation.section)] if citation.section else []
+    if citation.page:
+        meta.append(f"p. {int(citation.page)}")
+    meta.append(f"score {float(citation.score):.2f}")
+    return (
+        f'<div class="v-cite" id="v-cite-{int(citation.n)}">'
+        f'<div class="v-cite-head"><span class="v-n">[{int(citation.n)}]</span> {link}</div>'
+        f'<div class="v-meta">{" · ".join(meta)}</div>'
+        f'<p class="v-passage">{_highlighted(citation)}</p></div>'
+    )
+
+
+def render_sources(answer: Answer | None) -> str:
+    """HTML for the sources panel (a placeholder when there is nothing to cite)."""
+    if answer is None:
+        return NO_SOURCES
+    if not answer.citations:
+        return '<div class="v-sources v-empty">No sources: this reply quotes no article.</div>'
+    cards = "".join(_card(c) for c in sorted(answer.citations, key=lambda c: c.n))
+    return f'<div class="v-sources"><h3>Sources</h3>{cards}</div>'
+
+
+def api_text(answer: Answer) -> str:
+    """The plain-text reply for API clients: quotes, sources and disclaimer (``answer.answer``)."""
+    text = answer.answer.strip()
+    disclaimer = _disclaimer(answer)
+    return text if disclaimer in text else f"{text}\n\n{disclaimer}"

@@ -1,0 +1,83 @@
+"""Serve the web chat: ``make_server(assistant, config) -> FastAPI`` and ``serve(assistant, config)``.
+
+The Gradio app is mounted at ``/`` of a small FastAPI app that adds exactly one route,
+``/source/<corpus-relative path>``, which serves the article files the sources panel links to:
+only files inside the assistant's corpus folder, PDFs as ``application/pdf`` and everything else
+as ``text/plain`` with ``nosniff`` and a sandboxing CSP, so an HTML article is shown as inert text
+and never runs in this page's origin. Gradio itself serves no file from disk (no ``allowed_paths``).
+Analytics off, no share link, no run history in the browser, no access log: nothing about a
+question is recorded anywhere.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+from fastapi import FastAPI, HTTPException  # noqa: E402
+from fastapi.responses import FileResponse  # noqa: E402
+
+from ui.app import CSS, build_app  # noqa: E402
+from ui.render import SOURCE_ROUTE  # noqa: E402
+
+_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def corpus_file(corpus_dir: Path | None, relative: str) -> Path:
+    """The file ``relative`` inside ``corpus_dir``; HTTPException 404 for anything else."""
+    if corpus_dir is None:
+        raise HTTPException(404, "no corpus folder")
+    root = Path(corpus_dir).resolve()
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        raise HTTPException(404, "not found")
+    return target
+
+
+def make_server(assistant, config) -> FastAPI:
+    """The FastAPI app: ``/source/...`` plus the Gradio chat at ``/``."""
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get(SOURCE_ROUTE + "{relative:path}")
+    def source(relative: str):
+        target = corpus_file(getattr(assistant, "corpus_dir", None) or config.corpus_dir, relative)
+        if target.suffix.lower() == ".pdf":
+            return FileResponse(target, media_type="application/pdf", headers=_HEADERS, content_disposition_type="inline")
+        headers = _HEADERS | {"Content-Security-Policy": "sandbox; default-src 'none'"}
+        return FileResponse(target, media_type="text/plain; charset=utf-8", headers=headers,
+                            content_disposition_type="inline")
+
+    demo = build_app(assistant, config)
+    return gr.mount_gradio_app(
+        app, demo, path="/", server_name=config.host, server_port=config.port,
+        css=CSS, footer_links=["api"], run_history=False, show_error=False,
+        allowed_paths=[], ssr_mode=False, mcp_server=False, enable_monitoring=False, pwa=False,
+    )
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def url_for(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else (f"[{host}]" if ":" in host else host)
+    return f"http://{shown}:{port}/"
+
+
+def serve(assistant, config) -> None:
+    """Start watching the index for new versions, then serve until interrupted (blocks)."""
+    import uvicorn
+
+    app = make_server(assistant, config)
+    assistant.start_watching()  # a newly published index version is served without a restart
+    print(f"Verbatim is serving {assistant.index_version} at {url_for(config.host, config.port)} (Ctrl+C to stop)",
+          flush=True)
+    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=False)

@@ -86,7 +86,7 @@ def judge(case: Case, answer: Answer, disclaimer: str | None = None, crisis_lead
             reasons.append("abstained")
         elif not hit(answer, case.expect_any):
             reasons.append("no expected text quoted")
-        if case.expect_source and source_rank(answer, case.expect_source) is None:
+        if case.expect_source and not answer.abstained and source_rank(answer, case.expect_source) is None:
             reasons.append(f"no cited article matches '{case.expect_source}'")
     elif case.kind == "abstain":
         if not answer.abstained:

@@ -1,0 +1,133 @@
+"""``verbatim bench covidqa``: COVID-QA end to end in one run.
+
+Writes the 98 articles into a cached corpus (~/.cache/verbatim/covidqa-<data digest>/), ingests it
+(incremental: a warm cache embeds nothing; the ingest figures of the run that built it are kept beside
+it), then runs all 1,380 questions and prints one row per system: BM25 alone, dense alone, Verbatim.
+Every row uses Verbatim's chunks and its sentence choice; only the retrieval differs.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant.abstain import AbstainPolicy
+from assistant.fusion import WeightedFusion
+from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
+from assistant.sentence_scorer import SentenceScorer
+from evaluation.covidqa import CovidQA
+from ingest.config import Config
+
+SYSTEMS = {
+    "BM25": ({"bm25": 1.0, "dense": 0.0, "article": 0.0, "dense_article": 0.0}, 0.0),
+    "dense": ({"bm25": 0.0, "dense": 1.0, "article": 0.0, "dense_article": 0.0}, 0.0),
+    "Verbatim": ({}, DEFAULT_SENTENCE_WEIGHT),
+}
+
+
+@dataclass
+class BenchResult:
+    rows: dict[str, dict] = field(default_factory=dict)
+    ingest: dict = field(default_factory=dict)
+    machine: dict = field(default_factory=dict)
+
+
+def cache_dir(dataset: CovidQA, config: Config) -> Path:
+    root = Path(os.environ.get("VERBATIM_CACHE", Path.home() / ".cache" / "verbatim"))
+    return root / f"covidqa-{dataset.digest[:12]}-{config.chunk_words}w"
+
+
+def build_index(dataset: CovidQA, config: Config, progress: bool = False) -> tuple[Path, dict]:
+    """Ingest the articles (cached). Returns (index dir, ingest figures of the run that built it)."""
+    from ingest.pipeline import IngestPipeline
+
+    base = cache_dir(dataset, config)
+    corpus, index, figures_file = base / "corpus", base / "index", base / "ingest.json"
+    dataset.write_corpus(corpus)
+    pipeline = IngestPipeline(config)
+    report = pipeline.run(corpus, index, progress=progress)
+    if (report.embedded and report.embedded == report.chunks) or not figures_file.exists():
+        figures = {"ingest_seconds": round(report.seconds, 2), "embed_seconds": round(report.embed_seconds, 2),
+                   "chunks": report.chunks, "articles": report.count("added") + report.count("updated") + report.count("unchanged")}
+        figures |= bare_encode_figures(pipeline, index, config)
+        figures_file.write_text(json.dumps(figures, indent=1))
+    return index, json.loads(figures_file.read_text())
+
+
+def bare_encode_figures(pipeline, index: Path, config: Config) -> dict:
+    """Time a bare model.encode of the same chunk texts, same model object and batch size."""
+    from ingest.embed import passage_text
+    from ingest.store import IndexStore
+    from ingest.version import IndexVersion
+
+    version = IndexVersion.load(IndexStore(index).require_live())
+    texts = [passage_text(version.articles[c.article_id].title, c.heading, c.text) for c in version.chunks]
+    model = pipeline.embedder.model
+    started = time.perf_counter()
+    model.encode(texts, batch_size=config.embed_batch_size, normalize_embeddings=True)
+    return {"bare_encode_seconds": round(time.perf_counter() - started, 2), "bare_encode_texts": len(texts)}
+
+
+def latency(index: Path, questions: list[str], config: Config) -> dict:
+    """p50/p95 of ``Assistant.ask`` over the questions (model loaded once, one warm-up question)."""
+    from assistant.assistant import Assistant
+
+    assistant = Assistant.from_index(index, config=config)
+    assistant.ask(questions[0])
+    times = []
+    for question in questions:
+        started = time.perf_counter()
+        assistant.ask(question)
+        times.append((time.perf_counter() - started) * 1000)
+    return {"ask_p50_ms": round(float(np.percentile(times, 50)), 2), "ask_p95_ms": round(float(np.percentile(times, 95)), 2)}
+
+
+def machine() -> dict:
+    import platform
+
+    from ingest.embed import available_cores
+
+    return {"cpu": platform.processor() or platform.machine(), "cores": available_cores(),
+            "python": platform.python_version()}
+
+
+def run_bench(data: Path, config: Config, progress: bool = False) -> BenchResult:
+    from evaluation.bench_data import load_bench
+    from evaluation.bench_metrics import system_row
+
+    dataset = CovidQA.load(data)
+    index, ingest_figures = build_index(dataset, config, progress)
+    result = BenchResult(ingest=ingest_figures, machine=machine())
+    if ingest_figures.get("bare_encode_seconds"):
+        result.ingest["ratio_to_bare_encode"] = round(
+            ingest_figures["ingest_seconds"] / ingest_figures["bare_encode_seconds"], 3)
+    h = load_bench(index, data, config)
+    scorer, policy = SentenceScorer(), AbstainPolicy(threshold=config.abstain_threshold)
+    for name, (weights, sentence_weight) in SYSTEMS.items():
+        fusion = WeightedFusion(weights or config.fusion_weights)
+        result.rows[name] = system_row(h, fusion, sentence_weight, scorer, policy, config.top_k, config.max_quotes)
+    result.rows["Verbatim"] |= latency(index, [q.item.question for q in h.data], config)
+    return result
+
+
+COLUMNS = ["span_recall@1", "span_recall@3", "span_recall@5", "span_recall@10", "article_recall@5",
+           "answer_hit@first", "answer_hit@any", "abstain_answerable", "abstain_without_article",
+           "ask_p50_ms", "ask_p95_ms"]
+
+
+def render(result: BenchResult) -> str:
+    lines = ["| system | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+    for name, row in result.rows.items():
+        lines.append(f"| {name} | " + " | ".join(str(row.get(c, "")) for c in COLUMNS) + " |")
+    ing = result.ingest
+    lines.append("")
+    lines.append(f"ingest: {ing.get('articles')} articles, {ing.get('chunks')} chunks in {ing.get('ingest_seconds')} s "
+                 f"(embedding {ing.get('embed_seconds')} s); bare model.encode of the same chunk texts "
+                 f"{ing.get('bare_encode_seconds')} s; ratio {ing.get('ratio_to_bare_encode')}")
+    m = result.machine
+    lines.append(f"machine: {m.get('cpu')}, {m.get('cores')} cores, Python {m.get('python')}")
+    return "\n".join(lines)

@@ -1,0 +1,36 @@
+"""One bench row: retrieval, answer and abstention figures for one retrieval setting over COVID-QA."""
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.abstain import AbstainPolicy
+from assistant.fusion import WeightedFusion
+from assistant.sentence_scorer import SentenceScorer
+from evaluation.harness import Harness
+from evaluation.retrieval_metrics import KS
+
+
+def system_row(h: Harness, fusion: WeightedFusion, sentence_weight: float, scorer: SentenceScorer,
+               policy: AbstainPolicy, top_k: int = 5, max_quotes: int = 3) -> dict:
+    span = {k: [] for k in KS}
+    article5, first, any_, abstain_pos, abstain_neg = [], [], [], [], []
+    for q in h.data:
+        scores, rows = h.retrieve(q, fusion, sentence_weight)
+        for k in KS:
+            span[k].append(bool(set(rows[:k]) & q.target.good_rows))
+        article5.append(any(h.version.chunks[r].article_id == q.target.item.article for r in rows[:5]))
+        cands = h.candidates_for(q, scores, rows, top_k)
+        hits = h.hits(q, cands)
+        picked, sentence_scores = h.answer(q, cands, scorer, max_quotes) if len(cands.keys) else ([], np.zeros(0))
+        first.append(bool(picked) and bool(hits[picked[0]]))
+        any_.append(bool(picked) and bool(hits[picked].any()))
+        abstain_pos.append(policy(h.signals(q, cands, sentence_scores, scores, rows)))
+        scores, rows = h.retrieve(q, fusion, sentence_weight, without_own_article=True)
+        cands = h.candidates_for(q, scores, rows, top_k)
+        _, sentence_scores = h.answer(q, cands, scorer, max_quotes) if len(cands.keys) else ([], np.zeros(0))
+        abstain_neg.append(policy(h.signals(q, cands, sentence_scores, scores, rows)))
+    row = {f"span_recall@{k}": float(np.mean(v)) for k, v in span.items()}
+    row |= {"article_recall@5": float(np.mean(article5)), "answer_hit@first": float(np.mean(first)),
+            "answer_hit@any": float(np.mean(any_)), "abstain_answerable": float(np.mean(abstain_pos)),
+            "abstain_without_article": float(np.mean(abstain_neg))}
+    return {k: round(v, 4) for k, v in row.items()}

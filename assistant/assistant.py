@@ -43,7 +43,7 @@ class Assistant:
         config = config or load_config()
         store = IndexStore(Path(path) if path is not None else config.index_dir)
         version = IndexVersion.load(store.require_live(), model=config.model)
-        return cls(store, version, config, load_query_encoder(config, embedder=embedder))
+        return cls(store, version, config, load_query_encoder(config, embedder=embedder, index_root=store.root))
 
     def _make_responder(self, version: IndexVersion) -> Responder:
         return Responder(

@@ -1,24 +1,40 @@
-"""Dense retrieval: cosine between the question vector and every chunk vector of the FAISS index."""
+"""Dense retrieval: cosine between the question and every sentence vector; a chunk scores its best sentence."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from ingest.version import IndexVersion
 
 
+@dataclass
+class DenseScores:
+    sentences: np.ndarray  # cosine per sentence row (chunk order)
+    chunks: np.ndarray  # per chunk: the best of its sentences
+
+
 class DenseRetriever:
-    """``scores(vector) -> np.ndarray`` (cosine per chunk row); ``search(vector, k)`` via FAISS."""
+    """``scores(vector) -> DenseScores`` over the whole index (one mat-vec, n_sentences x dim)."""
 
     def __init__(self, version: IndexVersion):
-        self.index = version.dense
-        # all vectors in one matrix: scoring every row is one small mat-vec (n x 384) per question
-        self.matrix = version.vectors() if version.dense.ntotal else np.zeros((0, version.dense.d), np.float32)
+        self.matrix = version.vectors()
+        self.start = version.sentence_start
+        self.n_chunks = len(version.chunks)
 
-    def scores(self, vector: np.ndarray) -> np.ndarray:
-        return self.matrix @ vector.astype(np.float32)
+    def scores(self, vector: np.ndarray) -> DenseScores:
+        sims = self.matrix @ vector.astype(np.float32)
+        if not self.n_chunks:
+            return DenseScores(sims, np.zeros(0, np.float32))
+        starts = self.start[:-1]
+        nonempty = self.start[1:] > starts
+        chunk = np.full(self.n_chunks, -1.0, dtype=np.float32)
+        if nonempty.any():
+            chunk[nonempty] = np.maximum.reduceat(sims, starts[nonempty])
+        return DenseScores(sims, chunk)
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        if self.index.ntotal == 0:
-            return []
-        distances, rows = self.index.search(vector.reshape(1, -1).astype(np.float32), min(k, self.index.ntotal))
-        return [(int(r), float(d)) for r, d in zip(rows[0], distances[0]) if r >= 0]
+        """The k best chunk rows by their best sentence."""
+        chunk = self.scores(vector).chunks
+        top = np.argsort(-chunk, kind="stable")[:k]
+        return [(int(i), float(chunk[i])) for i in top]

@@ -9,11 +9,11 @@ import time
 
 import numpy as np
 
-from assistant.abstain import AbstainPolicy, AbstainSignals
+from assistant.abstain import AbstainPolicy, abstain_signals
 from assistant.answer import Answer
 from assistant.compose import Pick, abstain_text, answer_text, build_quotes
 from assistant.fusion import WeightedFusion
-from assistant.retriever import HybridRetriever
+from assistant.retriever import CARRIED_WEIGHT, HybridRetriever
 from assistant.safety import DISCLAIMER
 from assistant.selection import choose_sentences
 from assistant.sentence_scorer import SentenceScorer, sentence_candidates
@@ -31,25 +31,20 @@ class Responder:
         self.scorer = SentenceScorer()
         self.abstain = abstain
 
-    def signals(self, query: str, retrieval, candidates, scores: np.ndarray) -> AbstainSignals:
-        weights = self.terms.weights(query)
-        total = sum(weights.values()) or 1.0
-        unknown = sum(w for t, w in weights.items() if t not in self.terms.df) / total
-        best = int(np.argmax(scores)) if len(scores) else None
-        coverage = float(candidates.features[best, 0]) if best is not None else 0.0
-        dense = float(retrieval.features["dense"][retrieval.rows[0]]) if retrieval.rows else 0.0
-        return AbstainSignals(coverage, dense, unknown)
 
     def __call__(self, question: str, query: str, prefix: str = "") -> Answer:
         timings = {}
         started = time.perf_counter()
-        retrieval = self.retriever(query)
+        carried = query[: -len(question)].strip() if query != question and query.endswith(question) else ""
+        retrieval = self.retriever(question, carried=carried)
         timings["retrieve"] = _ms(started)
         rows = retrieval.top(self.config.top_k)
-        candidates = sentence_candidates(self.terms.weights(query), rows, retrieval.scores,
-                                         self.version.chunks, self.version.articles)
+        weights = self.terms.focused_weights(query, question, CARRIED_WEIGHT)
+        candidates = sentence_candidates(weights, rows, retrieval.scores,
+                                         self.version.chunks, self.version.articles, query,
+                                         retrieval.sentence_dense, self.version.sentence_start)
         scores = self.scorer(candidates) if len(candidates.keys) else np.zeros(0, np.float32)
-        signals = self.signals(query, retrieval, candidates, scores)
+        signals = abstain_signals(candidates, scores, self.terms.unknown_share(weights))
         timings["score"] = _ms(started) - timings["retrieve"]
         if not rows or self.abstain(signals):
             titles = nearest_articles(self.version, retrieval.rows, 3)

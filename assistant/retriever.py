@@ -1,7 +1,7 @@
-"""The hybrid retriever: BM25 and dense scores for every chunk, turned into features and fused.
+"""The hybrid retriever: BM25 and dense scores for every chunk, turned into features, fused, reranked.
 
 In: a question (already folded with the chat history). Out: ``Retrieval`` with the fused score of every
-chunk row, the features behind it, and the best rows first.
+chunk row, the features behind it, each sentence's cosine to the question, and the best rows first.
 """
 from __future__ import annotations
 
@@ -17,12 +17,15 @@ from assistant.rerank import DEFAULT_SENTENCE_WEIGHT, rerank
 from assistant.terms import TermWeights
 from ingest.version import IndexVersion
 
+CARRIED_WEIGHT = 0.5  # how much a word carried over from the chat history counts against the question's own
+
 
 @dataclass
 class Retrieval:
     scores: np.ndarray  # fused, one per chunk row
     features: dict[str, np.ndarray]
     rows: list[int]  # best first, at most ``candidates`` of them
+    sentence_dense: np.ndarray  # cosine per sentence row (see IndexVersion.sentence_start)
 
     def top(self, k: int) -> list[int]:
         return self.rows[:k]
@@ -43,19 +46,26 @@ class HybridRetriever:
         self.article_of = np.array([ids[c.article_id] for c in version.chunks], dtype=np.int64)
         self.n_articles = len(ids)
 
-    def features(self, query: str, vector: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    def features(self, query: str, vector: np.ndarray | None = None, carried: str = "") -> tuple[dict, np.ndarray]:
+        """-> (chunk features, sentence cosines). ``carried``: words from the chat history, which count half
+        in BM25 (the dense side embeds them together with the question)."""
         if vector is None:
-            vector = self.encoder([query])[0]
-        return chunk_features(self.lexical.scores(query), self.dense.scores(vector), self.article_of, self.n_articles)
+            vector = self.encoder([f"{carried} {query}".strip()])[0]
+        dense = self.dense.scores(vector)
+        lexical = self.lexical.scores(query)
+        if carried:
+            lexical = lexical + CARRIED_WEIGHT * self.lexical.scores(carried)
+        features = chunk_features(lexical, dense.chunks, self.article_of, self.n_articles)
+        return features, dense.sentences
 
-    def __call__(self, query: str, vector: np.ndarray | None = None) -> Retrieval:
+    def __call__(self, query: str, vector: np.ndarray | None = None, carried: str = "") -> Retrieval:
         if not self.version.chunks:
-            return Retrieval(np.zeros(0, np.float32), {}, [])
-        features = self.features(query, vector)
+            return Retrieval(np.zeros(0, np.float32), {}, [], np.zeros(0, np.float32))
+        features, sentence_dense = self.features(query, vector, carried)
         scores = self.fusion(features)
         k = min(self.candidates, len(scores))
         part = np.argpartition(-scores, k - 1)[:k]
         rows = [int(i) for i in part[np.argsort(-scores[part], kind="stable")]]
-        scores, rows = rerank(scores, rows, self.terms.weights(query), self.version.chunks, self.version.articles,
-                              self.sentence_weight)
-        return Retrieval(scores, features, rows)
+        weights = self.terms.focused_weights(f"{carried} {query}", query, CARRIED_WEIGHT)
+        scores, rows = rerank(scores, rows, weights, self.version.chunks, self.version.articles, self.sentence_weight)
+        return Retrieval(scores, features, rows, sentence_dense)

@@ -6,7 +6,7 @@ import numpy as np
 
 from assistant.sentence_scorer import Candidates
 
-RUNNER_UP_RATIO = 0.8  # a further sentence is quoted only if it scores at least this share of the best
+RUNNER_UP_MARGIN = 1.0  # a further sentence is quoted only if its score is within this of the best
 MAX_LIST_ITEMS = 12
 
 
@@ -29,7 +29,8 @@ def _list_items(chunk, start: int) -> list[int]:
     return items
 
 
-def choose_sentences(candidates: Candidates, scores: np.ndarray, chunks, max_quotes: int):
+def choose_sentences(candidates: Candidates, scores: np.ndarray, chunks, max_quotes: int,
+                     margin: float = RUNNER_UP_MARGIN):
     """Return [((row, sentence index), score)], best first."""
     if not len(scores):
         return []
@@ -37,7 +38,7 @@ def choose_sentences(candidates: Candidates, scores: np.ndarray, chunks, max_quo
     best = float(scores[order[0]])
     chosen = [order[0]]
     for i in order[1:max(1, max_quotes) * 4]:
-        if len(chosen) >= max_quotes or scores[i] < RUNNER_UP_RATIO * best:
+        if len(chosen) >= max_quotes or scores[i] < best - margin:
             break
         chosen.append(i)
     picked = [(candidates.keys[i], float(scores[i])) for i in chosen]

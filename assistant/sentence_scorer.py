@@ -1,23 +1,52 @@
-"""Score the sentences of the best chunks as answers to the question (lexical, model-free).
+"""Score the sentences of the best chunks as answers to the question (lexical, model-free, fast).
 
-Features per sentence (each in [0, 1]):
-  coverage       share of the question's IDF mass whose terms the sentence contains
-  chunk          the fused retrieval score of its chunk / the best chunk's
-  rank           1 / (1 + rank of its chunk)
-  neighbour      coverage of the sentence before it (answers often follow the sentence that names the topic)
-  length         min(words, 40) / 40 (very short fragments rarely answer)
-The weights are fitted on COVID-QA with article-level cross-validation (evaluation/fit.py).
+Features per sentence, each roughly in [0, 1]:
+  coverage     share of the question's IDF mass whose terms the sentence contains
+  matched      share of the question's distinct terms it contains (unweighted)
+  bigram       share of the question's adjacent term pairs found adjacent in the sentence
+  density      share of the sentence's own terms that are question terms
+  chunk        fused retrieval score of its chunk / the best chunk's
+  rank         1 / (1 + rank of its chunk)
+  previous     coverage of the sentence before it (answers often follow the sentence naming the topic)
+  next         coverage of the sentence after it
+  length       min(words, 40) / 40
+  number       the question asks for a quantity and the sentence has a digit
+  best_in_chunk  the sentence has its chunk's highest coverage
+  dense        cosine between the question and the sentence (MiniLM, stored at ingest)
+  dense_gap    that cosine minus the best cosine among the candidates (0 for the closest sentence)
+The weights are a conditional logit (softmax over each question's candidates) fitted on COVID-QA with article-level cross-validation
+(evaluation/fit.py); the shipped values and their out-of-fold figures are in the README.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.terms import sentence_tokens
+from assistant.terms import sentence_bigrams, sentence_tokens
+from ingest.lexical import tokenize
 
-DEFAULT_SENTENCE_WEIGHTS = {"coverage": 1.0, "chunk": 0.4, "rank": 0.1, "neighbour": 0.2, "length": 0.1}
-SENTENCE_FEATURES = tuple(DEFAULT_SENTENCE_WEIGHTS)
+SENTENCE_FEATURES = ("coverage", "matched", "bigram", "density", "chunk", "rank", "previous", "next", "length",
+                     "number", "best_in_chunk", "dense", "dense_gap")
+DEFAULT_SENTENCE_WEIGHTS = {
+    "coverage": -1.5847,
+    "matched": 5.1434,
+    "bigram": 2.0142,
+    "density": -2.5531,
+    "chunk": 11.433,
+    "rank": -0.1052,
+    "previous": 1.0913,
+    "next": 0.165,
+    "length": 0.5659,
+    "number": 1.0123,
+    "best_in_chunk": 0.6593,
+    "dense": 1.4164,
+    "dense_gap": 2.9004,
+}
+_QUANTITY = re.compile(r"\b(how (many|much|long|often|old|far|large|big|high|low)|what (percent|percentage|proportion|"
+                       r"number|year|age|size|dose|rate|ratio)|when)\b", re.I)
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -29,34 +58,61 @@ class Candidates:
     texts: list[str]
 
 
-def sentence_candidates(query_weights: dict[str, float], rows: list[int], scores: np.ndarray, chunks, articles) -> Candidates:
-    """Features for every sentence of the chunks in ``rows`` (best chunk first)."""
+def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
+    return set(zip(tokens, tokens[1:]))
+
+
+def sentence_candidates(query_weights: dict[str, float], rows: list[int], scores: np.ndarray, chunks, articles,
+                        question: str = "", sentence_dense: np.ndarray | None = None,
+                        sentence_start: np.ndarray | None = None) -> Candidates:
+    """Features for every sentence of the chunks in ``rows`` (best chunk first). ``sentence_dense`` holds
+    the question's cosine to every sentence row, ``sentence_start`` each chunk's first row."""
     total = sum(query_weights.values()) or 1.0
+    n_terms = max(1, len(query_weights))
+    query_pairs = _pairs(tokenize(question)) if question else set()
+    wants_number = float(bool(_QUANTITY.search(question)))
     best = float(scores[rows[0]]) if rows else 1.0
     keys, feats, texts = [], [], []
     for rank, row in enumerate(rows):
         chunk = chunks[row]
         text = articles[chunk.article_id].text
-        previous_cov = 0.0
-        for i, s in enumerate(chunk.sentences):
-            sentence = text[s.start:s.end]
+        chunk_part = float(scores[row]) / best if best > 0 else 0.0
+        sentences = [text[s.start:s.end] for s in chunk.sentences]
+        covs, rows_feats = [], []
+        for i, sentence in enumerate(sentences):
             tokens = sentence_tokens(sentence)
-            cov = sum(w for t, w in query_weights.items() if t in tokens) / total
+            matched = [t for t in query_weights if t in tokens]
+            cov = sum(query_weights[t] for t in matched) / total
+            pair = len(query_pairs & sentence_bigrams(sentence)) / len(query_pairs) if query_pairs else 0.0
+            density = len(matched) / max(1, len(tokens))
             words = sentence.count(" ") + 1
-            chunk_part = float(scores[row]) / best if best > 0 else 0.0
-            feats.append((cov, chunk_part, 1.0 / (1 + rank), previous_cov, min(words, 40) / 40))
+            number = wants_number * float(bool(_DIGIT.search(sentence)))
+            covs.append(cov)
+            cosine = float(sentence_dense[sentence_start[row] + i]) if sentence_dense is not None else 0.0
+            rows_feats.append([cov, len(matched) / n_terms, pair, density, chunk_part, 1.0 / (1 + rank), 0.0, 0.0,
+                               min(words, 40) / 40, number, 0.0, max(cosine, 0.0), cosine])
+        top = max(covs) if covs else 0.0
+        for i, f in enumerate(rows_feats):
+            f[6] = covs[i - 1] if i else 0.0
+            f[7] = covs[i + 1] if i + 1 < len(covs) else 0.0
+            f[10] = float(covs[i] == top and top > 0)
             keys.append((row, i))
-            texts.append(sentence)
-            previous_cov = cov
+            texts.append(sentences[i])
+            feats.append(f)
     matrix = np.array(feats, dtype=np.float32).reshape(-1, len(SENTENCE_FEATURES))
+    if len(matrix):
+        gap = SENTENCE_FEATURES.index("dense_gap")
+        matrix[:, gap] -= matrix[:, gap].max()
     return Candidates(keys, matrix, texts)
 
 
 class SentenceScorer:
-    """``SentenceScorer(weights)(candidates) -> np.ndarray`` of sentence scores."""
+    """``SentenceScorer(weights)(candidates) -> np.ndarray``: each sentence's score ``weights · features``
+    (a conditional-logit score: softmax over a question's candidates gives the chance each is the answer)."""
 
     def __init__(self, weights: dict[str, float] | None = None):
         merged = {**DEFAULT_SENTENCE_WEIGHTS, **(weights or {})}
+        self.weights = merged
         self.vector = np.array([merged[name] for name in SENTENCE_FEATURES], dtype=np.float32)
 
     def __call__(self, candidates: Candidates) -> np.ndarray:

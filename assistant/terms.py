@@ -23,8 +23,26 @@ class TermWeights:
     def weights(self, text: str) -> dict[str, float]:
         return {t: self.idf(t) for t in dict.fromkeys(tokenize(text))}
 
+    def focused_weights(self, query: str, question: str, carried: float = 0.5) -> dict[str, float]:
+        """Weights of the retrieval query (question + words carried over from the chat history), where
+        the carried-over words count ``carried`` times as much: the new question says what is asked."""
+        own = set(tokenize(question))
+        return {t: w if t in own else carried * w for t, w in self.weights(query).items()}
+
+    def unknown_share(self, weights: dict[str, float]) -> float:
+        """Share of a question's IDF mass in words no chunk contains."""
+        total = sum(weights.values()) or 1.0
+        return sum(w for t, w in weights.items() if t not in self.df) / total
+
 
 @lru_cache(maxsize=65536)
 def sentence_tokens(text: str) -> frozenset[str]:
     """Distinct content tokens of a sentence (cached: the same sentences recur across questions)."""
     return frozenset(tokenize(text))
+
+
+@lru_cache(maxsize=65536)
+def sentence_bigrams(text: str) -> frozenset[tuple[str, str]]:
+    """Adjacent content-token pairs of a sentence, in order."""
+    tokens = tokenize(text)
+    return frozenset(zip(tokens, tokens[1:]))

@@ -59,13 +59,12 @@ def build_index(dataset: CovidQA, config: Config, progress: bool = False) -> tup
 
 
 def bare_encode_figures(pipeline, index: Path, config: Config) -> dict:
-    """Time a bare model.encode of the same chunk texts, same model object and batch size."""
-    from ingest.embed import passage_text
+    """Time a bare model.encode of the same texts (every sentence), same model object and batch size."""
     from ingest.store import IndexStore
     from ingest.version import IndexVersion
 
     version = IndexVersion.load(IndexStore(index).require_live())
-    texts = [passage_text(version.articles[c.article_id].title, c.heading, c.text) for c in version.chunks]
+    texts = [version.articles[c.article_id].text[s.start:s.end] for c in version.chunks for s in c.sentences]
     model = pipeline.embedder.model
     started = time.perf_counter()
     model.encode(texts, batch_size=config.embed_batch_size, normalize_embeddings=True)

@@ -17,5 +17,5 @@ def load_bench(index: Path, data: Path, config: Config | None = None, encoder=No
     config = config or Config()
     version = IndexVersion.load(IndexStore(index).require_live(), model=config.model)
     dataset = CovidQA.load(data)
-    encoder = encoder or load_query_encoder(config)
+    encoder = encoder or load_query_encoder(config, index_root=Path(index))
     return Harness(version, encoder, gold_targets(version, dataset.questions))

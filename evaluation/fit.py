@@ -6,8 +6,8 @@ Each stage is a grid search. Per setting the per-question outcome is computed on
 chosen on the other folds' questions (folds are sets of whole articles) and scored on its own, so every
 figure printed is out-of-fold. The weights to ship are the ones chosen on all questions.
   1. retrieval: fusion weights + sentence rerank weight, objective span-recall@5 (then @1)
-  2. sentences: sentence-scorer weights, objective first quoted sentence hits the gold span (then any)
-  3. abstention: confidence weights + threshold, objective balanced accuracy between answerable questions
+  2. sentences: a pointwise logistic regression (does this sentence cover >= 50% of the gold span?)
+  3. abstention: a logistic regression on the abstain signals, balanced between answerable questions
      and the same questions with their own article removed from the index (plus off-topic questions)
 """
 from __future__ import annotations
@@ -19,16 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.abstain import AbstainPolicy
 from assistant.fusion import WeightedFusion
-from assistant.sentence_scorer import SentenceScorer
+from assistant.sentence_scorer import SENTENCE_FEATURES, SentenceScorer
 from evaluation.harness import Harness
 
 FOLDS = 5
-RETRIEVAL_GRID = {"dense": [0.25, 0.5, 0.75, 1.0, 1.5], "article": [0, 0.2, 0.4, 0.7], "dense_article": [0, 0.3],
-                  "sentence": [0, 0.25, 0.5, 0.75, 1.0]}
-SENTENCE_GRID = {"chunk": [0, 0.2, 0.4, 0.8], "rank": [0, 0.1, 0.3], "neighbour": [0, 0.1, 0.3], "length": [0, 0.1, 0.3]}
-ABSTAIN_GRID = {"dense": [0, 0.5, 1.0, 2.0], "unknown": [0, -0.5, -1.0]}
+RETRIEVAL_GRID = {"dense": [0.25, 0.5, 0.75, 1.0, 1.5], "article": [0, 0.2, 0.4], "dense_article": [0, 0.3],
+                  "sentence": [0, 0.5, 1.0, 1.5, 2.5]}
 
 
 def grid(space: dict) -> list[dict]:
@@ -69,19 +66,46 @@ def retrieval_outcomes(h: Harness, settings: list[dict]) -> np.ndarray:
     return out
 
 
-def sentence_outcomes(h: Harness, fusion, sentence_weight, settings, top_k=5, max_quotes=3) -> np.ndarray:
+def prepare_sentences(h: Harness, fusion, sentence_weight, top_k=5) -> list:
     prepared = []
     for q in h.data:
         scores, rows = h.retrieve(q, fusion, sentence_weight)
         cands = h.candidates_for(q, scores, rows, top_k)
         prepared.append((q, cands, h.hits(q, cands)))
-    out = np.zeros((len(settings), len(h.data), 2))
-    for s, p in enumerate(settings):
-        scorer = SentenceScorer(p)
-        for i, (q, cands, hits) in enumerate(prepared):
-            if len(cands.keys):
-                picked, _ = h.answer(q, cands, scorer, max_quotes)
-                out[s, i] = (hits[picked[0]], hits[picked].any())
+    return prepared
+
+
+def fit_sentence_weights(prepared: list, l2: float = 0.01) -> dict:
+    """Conditional logit: maximise, over questions with a gold sentence among the candidates, the softmax
+    probability mass on the gold sentences. -> SentenceScorer weights."""
+    from scipy.optimize import minimize
+
+    groups = [(c.features.astype(np.float64), hits) for _, c, hits in prepared if len(c.keys) and hits.any()]
+
+    def loss(w):
+        total, grad = l2 * w @ w, 2 * l2 * w
+        for X, hits in groups:
+            z = X @ w
+            z -= z.max()
+            p = np.exp(z)
+            p /= p.sum()
+            gold = p[hits].sum()
+            total -= np.log(gold + 1e-12)
+            grad -= (p[hits] @ X[hits]) / (gold + 1e-12) - p @ X
+        return total / len(groups), grad / len(groups)
+
+    w0 = np.array([1.0 if n == "coverage" else 0.0 for n in SENTENCE_FEATURES])
+    w = minimize(loss, w0, jac=True, method="L-BFGS-B").x
+    return {name: round(float(v), 4) for name, v in zip(SENTENCE_FEATURES, w)}
+
+
+def sentence_figures(h: Harness, prepared: list, weights: dict, max_quotes=3) -> np.ndarray:
+    scorer = SentenceScorer(weights)
+    out = np.zeros((len(prepared), 3))
+    for i, (q, cands, hits) in enumerate(prepared):
+        if len(cands.keys):
+            picked, _ = h.answer(q, cands, scorer, max_quotes)
+            out[i] = (hits[picked[0]], hits[picked].any(), len(picked))
     return out
 
 
@@ -100,14 +124,19 @@ def main() -> None:
     print(json.dumps({"retrieval_oof": {"span_recall@5": round(oof[:, 0].mean(), 4),
                                         "span_recall@1": round(oof[:, 1].mean(), 4)}, "chosen_all": chosen}))
     fusion = WeightedFusion({k: v for k, v in chosen.items() if k != "sentence"})
-    settings = grid(SENTENCE_GRID)
-    oof, best = cross_validate(sentence_outcomes(h, fusion, chosen["sentence"], settings), folds)
-    print(json.dumps({"sentence_oof": {"first": round(oof[:, 0].mean(), 4), "any": round(oof[:, 1].mean(), 4)},
-                      "chosen_all": settings[best]}))
+    prepared = prepare_sentences(h, fusion, chosen["sentence"])
+    oof = np.zeros((len(prepared), 3))
+    for f in range(FOLDS):
+        weights = fit_sentence_weights([p for p, g in zip(prepared, folds) if g != f])
+        held = [i for i, g in enumerate(folds) if g == f]
+        oof[held] = sentence_figures(h, [prepared[i] for i in held], weights)
+    sentence_all = fit_sentence_weights(prepared)
+    print(json.dumps({"sentence_oof": {"first": round(oof[:, 0].mean(), 4), "any": round(oof[:, 1].mean(), 4),
+                                       "quotes_per_answer": round(oof[:, 2].mean(), 2)},
+                      "chosen_all": sentence_all}))
     from evaluation.abstain_fit import fit_abstention
 
-    print(json.dumps(fit_abstention(h, fusion, chosen["sentence"], SentenceScorer(settings[best]), folds,
-                                    grid(ABSTAIN_GRID))))
+    print(json.dumps(fit_abstention(h, fusion, chosen["sentence"], SentenceScorer(sentence_all), folds)))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from assistant.abstain import AbstainSignals
+from assistant.abstain import abstain_signals
 from assistant.fusion import WeightedFusion
 from assistant.retriever import HybridRetriever
 from assistant.selection import choose_sentences
@@ -29,6 +29,7 @@ class QuestionData:
     features: dict[str, np.ndarray]  # chunk features (bm25, dense, article, dense_article)
     weights: dict[str, float]  # the question's term IDF weights
     best_sentence: np.ndarray  # per chunk: best single-sentence share of the question's IDF mass
+    sentence_dense: np.ndarray  # per sentence row: cosine to the question
 
 
 class Harness:
@@ -42,8 +43,8 @@ class Harness:
         self.data = []
         for t, v in zip(targets, vectors):
             weights = self.terms.weights(t.item.question)
-            self.data.append(QuestionData(t, self.retriever.features(t.item.question, v), weights,
-                                          self._best_sentence(weights)))
+            features, sentence_dense = self.retriever.features(t.item.question, v)
+            self.data.append(QuestionData(t, features, weights, self._best_sentence(weights), sentence_dense))
         self.own_rows = {}
         for i, c in enumerate(version.chunks):
             self.own_rows.setdefault(c.article_id, []).append(i)
@@ -90,7 +91,8 @@ class Harness:
         return scores, rows
 
     def candidates_for(self, q: QuestionData, scores: np.ndarray, rows: list[int], top_k: int) -> Candidates:
-        return sentence_candidates(q.weights, rows[:top_k], scores, self.version.chunks, self.version.articles)
+        return sentence_candidates(q.weights, rows[:top_k], scores, self.version.chunks, self.version.articles,
+                                   q.target.item.question, q.sentence_dense, self.version.sentence_start)
 
     def hits(self, q: QuestionData, cands: Candidates) -> np.ndarray:
         """Per candidate sentence: does it cover >= 50% of the gold span?"""
@@ -111,10 +113,6 @@ class Harness:
         index = {key: i for i, key in enumerate(cands.keys)}
         return [index[key] for key, _ in picks], scores
 
-    def signals(self, q: QuestionData, cands: Candidates, sentence_scores: np.ndarray, scores, rows) -> AbstainSignals:
-        total = sum(q.weights.values()) or 1.0
-        unknown = sum(w for t, w in q.weights.items() if t not in self.terms.df) / total
-        best = int(np.argmax(sentence_scores)) if len(sentence_scores) else None
-        cov = float(cands.features[best, 0]) if best is not None else 0.0
-        dense = float(q.features["dense"][rows[0]]) if rows else 0.0
-        return AbstainSignals(cov, dense, unknown)
+    def signals(self, q: QuestionData, cands: Candidates, sentence_scores: np.ndarray, scores, rows):
+        unknown = self.terms.unknown_share(q.weights)
+        return abstain_signals(cands, sentence_scores, unknown)

@@ -93,9 +93,9 @@ def parse_case(data, where: str) -> Case:
 
 def parse_header(data: dict, where: str) -> dict[str, float]:
     """The header object -> ``min_pass`` thresholds."""
-    unknown = sorted(set(data) - {"_header", "min_pass"})
+    unknown = sorted(set(data) - {"_header", "min_pass", "note"})
     if unknown:
-        raise SuiteError(f"{where}: unknown header key(s) {', '.join(unknown)} (allowed: _header, min_pass)")
+        raise SuiteError(f"{where}: unknown header key(s) {', '.join(unknown)} (allowed: _header, min_pass, note)")
     min_pass = data.get("min_pass", {})
     if not isinstance(min_pass, dict):
         raise SuiteError(f"{where}: 'min_pass' must be an object like {{\"overall\": 0.9}}")

@@ -44,8 +44,13 @@ class Embedder:
     def __init__(self, name: str = PACKAGED_MODEL, batch_size: int = 32):
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         import torch
+        import transformers.utils.logging as transformers_logging
         from sentence_transformers import SentenceTransformer
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise in every command
 
         torch.set_num_threads(available_cores())
         path = resolve_model_path(name)
@@ -76,8 +81,3 @@ class Embedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
-
-def passage_text(title: str, heading: str, text: str) -> str:
-    """What the dense model sees for a chunk: where it sits (title, heading) and then its words."""
-    where = title if heading == title else f"{title} — {heading}"
-    return f"{where}\n{text}"

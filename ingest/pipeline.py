@@ -28,7 +28,7 @@ from ingest.report import FileOutcome, IngestReport
 from ingest.store import IndexStore
 from ingest.version import META, IndexVersion, write_version
 
-PIPELINE_VERSION = 1  # bump when reading/cleaning/chunking changes, so old versions are rebuilt
+PIPELINE_VERSION = 2  # bump when reading/cleaning/chunking changes, so old versions are rebuilt
 
 
 def _norm(text: str) -> str:
@@ -64,6 +64,10 @@ class IngestPipeline:
             if not dry_run:
                 store.clean_up()
             self._run(corpus, store, report, dry_run, progress)
+            if not dry_run and store.live_name():
+                from ingest.onnx_export import ensure_encoder  # never raises: a notice on failure
+
+                ensure_encoder(index, self.config.model, lambda: self.embedder)
         finally:
             store.unlock()
         report.seconds = time.perf_counter() - started
@@ -170,6 +174,33 @@ class IngestPipeline:
             return
         self._publish(store, report, prev, stored, new_chunks, hashes, candidates)
 
+    def _sentence_vectors(self, report, prev, stored, ordered) -> np.ndarray:
+        """One vector per sentence, in chunk order: new sentences embedded, unchanged ones copied."""
+        texts, new_rows, reused = [], [], []
+        row = 0
+        for chunk, is_new in ordered:
+            count = len(chunk.sentences)
+            if is_new:
+                text = stored[chunk.article_id].article.text
+                texts += [text[s.start:s.end] for s in chunk.sentences]
+                new_rows += range(row, row + count)
+            else:
+                reused.append((row, int(prev.sentence_start[chunk.id]), count))
+            row += count
+        started = time.perf_counter()
+        fresh = self.embedder(texts, progress=True) if texts else None
+        report.embed_seconds = time.perf_counter() - started
+        report.embedded = len(texts)
+        dim = fresh.shape[1] if fresh is not None else (prev.dense.d if prev is not None else 0)
+        vectors = np.zeros((row, dim), dtype=np.float32)
+        if fresh is not None:
+            vectors[new_rows] = fresh
+        if reused:
+            old = prev.vectors()
+            for target, source, count in reused:
+                vectors[target:target + count] = old[source:source + count]
+        return vectors
+
     def _reject(self, rel, reason, reusable, stored, report, hashes) -> None:
         if rel in reusable:
             stored[rel] = reusable[rel]
@@ -192,37 +223,12 @@ class IngestPipeline:
         if prev is not None:
             for c in prev.chunks:
                 old_rows.setdefault(c.article_id, []).append(c)
-        texts, ordered, reuse_rows, new_positions = [], [], [], []
+        ordered = []  # (chunk, is new)
         for rel in sorted(stored):
-            for chunk in new_chunks.get(rel) or old_rows.get(rel, []):
-                if rel in new_chunks:
-                    title = stored[rel].article.title
-                    from ingest.embed import passage_text
-
-                    new_positions.append(len(ordered))
-                    texts.append(passage_text(title, chunk.heading, chunk.text))
-                else:
-                    reuse_rows.append((len(ordered), chunk.id))
-                ordered.append(chunk)
-        dim = None
-        vectors = None
-        embed_started = time.perf_counter()
-        if texts:
-            fresh = self.embedder(texts, progress=True)
-            dim = fresh.shape[1]
-            vectors = np.zeros((len(ordered), dim), dtype=np.float32)
-            vectors[new_positions] = fresh
-        report.embed_seconds = time.perf_counter() - embed_started
-        report.embedded = len(texts)
-        if reuse_rows:
-            old_vectors = prev.vectors([row for _, row in reuse_rows])
-            if vectors is None:
-                dim = old_vectors.shape[1]
-                vectors = np.zeros((len(ordered), dim), dtype=np.float32)
-            vectors[[pos for pos, _ in reuse_rows]] = old_vectors
-        if vectors is None:
-            vectors = np.zeros((0, prev.dense.d if prev else 384), dtype=np.float32)
-            dim = vectors.shape[1]
+            ordered += [(c, rel in new_chunks) for c in (new_chunks.get(rel) or old_rows.get(rel, []))]
+        vectors = self._sentence_vectors(report, prev, stored, ordered)
+        dim = vectors.shape[1]
+        ordered = [c for c, _ in ordered]
         chunks = [Chunk(i, c.article_id, c.heading, c.text, c.start, c.end, c.sentences, c.page)
                   for i, c in enumerate(ordered)]
         files = {f.rel: f for f in candidates}

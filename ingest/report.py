@@ -49,7 +49,7 @@ class IngestReport:
                     size = f" ({o.chunks} chunks)" if o.chunks else ""
                     lines.append(f"  {status:<9} {o.path}{size}{detail}")
         lines.append(
-            f"  chunks {self.chunks}, sentences {self.sentences}, chunks embedded {self.embedded} "
+            f"  chunks {self.chunks}, sentences {self.sentences}, sentences embedded {self.embedded} "
             f"({self.embed_seconds:.1f} s), furniture lines dropped {self.furniture_lines}"
         )
         lines.append(f"  time {self.seconds:.1f} s")

@@ -81,3 +81,29 @@ def sample_assistant(sample_index, embedder, config):
     from assistant.assistant import Assistant
 
     return Assistant.from_index(sample_index, config=config)
+
+
+@pytest.fixture(scope="session")
+def covidqa(covidqa_path):
+    from evaluation.covidqa import CovidQA
+
+    return CovidQA.load(covidqa_path)
+
+
+@pytest.fixture(scope="session")
+def covidqa_index(tmp_path_factory, covidqa, embedder, config) -> Path:
+    """A real index of the 98 COVID-QA articles (written out as files, never copied into the repo)."""
+    from ingest.pipeline import IngestPipeline
+
+    base = tmp_path_factory.mktemp("covidqa")
+    covidqa.write_corpus(base / "corpus")
+    report = IngestPipeline(config, embedder=embedder).run(base / "corpus", base / "index")
+    assert report.version and report.count("added") == 98, report.render()
+    return base / "index"
+
+
+@pytest.fixture(scope="session")
+def covidqa_assistant(covidqa_index, embedder, config):
+    from assistant.assistant import Assistant
+
+    return Assistant.from_index(covidqa_index, config=config, embedder=embedder)

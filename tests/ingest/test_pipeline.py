@@ -50,7 +50,7 @@ def test_build_then_unchanged_embeds_nothing(corpus, tmp_path, embedder):
     index = tmp_path / "index"
     first = run(corpus, index, embedder)
     assert first.version == "v0001" and statuses(first) == {"ketamine.txt": "added", "sleep.txt": "added"}
-    assert first.embedded == first.chunks > 10
+    assert first.embedded == first.sentences > 10
     second = run(corpus, index, embedder)
     assert second.embedded == 0 and second.version is None
     assert statuses(second) == {"ketamine.txt": "unchanged", "sleep.txt": "unchanged"}
@@ -60,12 +60,12 @@ def test_build_then_unchanged_embeds_nothing(corpus, tmp_path, embedder):
 def test_changed_file_is_reembedded_alone_and_deleted_file_disappears(corpus, tmp_path, embedder):
     index = tmp_path / "index"
     run(corpus, index, embedder)
-    sleep_chunks = len([c for c in IndexVersion.load(IndexStore(index).require_live()).chunks
-                        if c.article_id == "sleep.txt"])
+    sleep_sentences = sum(len(c.sentences) for c in IndexVersion.load(IndexStore(index).require_live()).chunks
+                          if c.article_id == "sleep.txt")
     (corpus / "sleep.txt").write_text(ARTICLE + "\n\nNaps\n\nA short nap of twenty minutes can help.", encoding="utf-8")
     report = run(corpus, index, embedder)
     assert statuses(report) == {"ketamine.txt": "unchanged", "sleep.txt": "updated"}
-    assert report.embedded == sleep_chunks + 1
+    assert report.embedded == sleep_sentences + 1
     version = IndexVersion.load(IndexStore(index).require_live())
     assert any("twenty minutes" in c.text for c in version.chunks)
     (corpus / "sleep.txt").unlink()
@@ -74,12 +74,11 @@ def test_changed_file_is_reembedded_alone_and_deleted_file_disappears(corpus, tm
     version = IndexVersion.load(IndexStore(index).require_live())
     assert {c.article_id for c in version.chunks} == {"ketamine.txt"}
     # vectors re-used for unchanged chunks are the ones the model gives
-    texts = [c.text for c in version.chunks[:2]]
-    from ingest.embed import passage_text
-
-    title = version.articles["ketamine.txt"].title
-    fresh = embedder([passage_text(title, c.heading, c.text) for c in version.chunks[:2]])
-    assert (fresh * version.vectors([0, 1])).sum(axis=1).min() > 0.999, texts
+    text = version.articles["ketamine.txt"].text
+    sentences = [text[s.start:s.end] for c in version.chunks for s in c.sentences]
+    fresh = embedder(sentences)
+    assert len(sentences) == version.dense.ntotal
+    assert (fresh * version.vectors()).sum(axis=1).min() > 0.999
 
 
 def test_dry_run_reports_and_writes_nothing(corpus, tmp_path, embedder):

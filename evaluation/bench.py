@@ -33,6 +33,7 @@ SYSTEMS = {
 class BenchResult:
     rows: dict[str, dict] = field(default_factory=dict)
     ingest: dict = field(default_factory=dict)
+    speed: dict = field(default_factory=dict)
     machine: dict = field(default_factory=dict)
 
 
@@ -52,6 +53,7 @@ def build_index(dataset: CovidQA, config: Config, progress: bool = False) -> tup
     report = pipeline.run(corpus, index, progress=progress)
     if (report.embedded and report.embedded == report.chunks) or not figures_file.exists():
         figures = {"ingest_seconds": round(report.seconds, 2), "embed_seconds": round(report.embed_seconds, 2),
+                   "export_seconds": round(report.export_seconds, 2),
                    "chunks": report.chunks, "articles": report.count("added") + report.count("updated") + report.count("unchanged")}
         figures |= bare_encode_figures(pipeline, index, config)
         figures_file.write_text(json.dumps(figures, indent=1))
@@ -109,8 +111,22 @@ def run_bench(data: Path, config: Config, progress: bool = False) -> BenchResult
     for name, (weights, sentence_weight) in SYSTEMS.items():
         fusion = WeightedFusion(weights or config.fusion_weights)
         result.rows[name] = system_row(h, fusion, sentence_weight, scorer, policy, config.top_k, config.max_quotes)
-    result.rows["Verbatim"] |= latency(index, [q.item.question for q in h.data], config)
+    questions = [q.target.item.question for q in h.data]
+    result.rows["Verbatim"] |= latency(index, questions, config)
+    result.speed = speed_figures(index, questions)
     return result
+
+
+def speed_figures(index: Path, questions: list[str]) -> dict:
+    """Cold `verbatim ask` wall time, `verbatim serve` readiness and its memory, on this index."""
+    import socket
+
+    from evaluation.speed import cold_ask_seconds, serve_figures
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return {"cold_ask_s": round(cold_ask_seconds(index, questions[0]), 2)} | serve_figures(index, port, questions)
 
 
 COLUMNS = ["span_recall@1", "span_recall@3", "span_recall@5", "span_recall@10", "article_recall@5",
@@ -124,9 +140,17 @@ def render(result: BenchResult) -> str:
         lines.append(f"| {name} | " + " | ".join(str(row.get(c, "")) for c in COLUMNS) + " |")
     ing = result.ingest
     lines.append("")
-    lines.append(f"ingest: {ing.get('articles')} articles, {ing.get('chunks')} chunks in {ing.get('ingest_seconds')} s "
-                 f"(embedding {ing.get('embed_seconds')} s); bare model.encode of the same chunk texts "
+    seconds = ing.get("ingest_seconds") or 0
+    rate = f"{ing.get('chunks', 0) / seconds:.1f} chunks/s, {ing.get('bare_encode_texts', 0) / seconds:.0f} sentences/s" \
+        if seconds else "n/a"
+    lines.append(f"ingest: {ing.get('articles')} articles, {ing.get('chunks')} chunks, {ing.get('bare_encode_texts')} "
+                 f"sentences in {seconds} s ({rate}; embedding {ing.get('embed_seconds')} s, ONNX export "
+                 f"{ing.get('export_seconds', 'n/a')} s); bare model.encode of the same sentence texts "
                  f"{ing.get('bare_encode_seconds')} s; ratio {ing.get('ratio_to_bare_encode')}")
+    s = result.speed
+    if s:
+        lines.append(f"cold `verbatim ask`: {s.get('cold_ask_s')} s wall; `verbatim serve` ready in {s.get('ready_s')} s, "
+                     f"RSS {s.get('rss_mb_after_20')} MB after 20 questions")
     m = result.machine
     lines.append(f"machine: {m.get('cpu')}, {m.get('cores')} cores, Python {m.get('python')}")
     return "\n".join(lines)

@@ -67,7 +67,9 @@ class IngestPipeline:
             if not dry_run and store.live_name():
                 from ingest.onnx_export import ensure_encoder  # never raises: a notice on failure
 
+                export_started = time.perf_counter()
                 ensure_encoder(index, self.config.model, lambda: self.embedder)
+                report.export_seconds = time.perf_counter() - export_started
         finally:
             store.unlock()
         report.seconds = time.perf_counter() - started

@@ -26,6 +26,7 @@ class IngestReport:
     furniture_lines: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0
+    export_seconds: float = 0.0  # ONNX query encoder export (once per model and index folder)
     version: str | None = None  # the version published (None: nothing published)
     previous: str | None = None
     message: str = ""

@@ -6,7 +6,7 @@ The features (all in [0, 1] for a question, computed for every chunk row):
   article     the best ``bm25`` of any chunk in the same article (finds the right article first)
   dense_article  the best ``dense`` of any chunk in the same article
 The weights are fitted on COVID-QA with article-level cross-validation (evaluation/fit.py); the
-defaults below and their out-of-fold figures are in the README. ``rrf`` is kept for comparison.
+defaults below and their out-of-fold figures are in the README.
 """
 from __future__ import annotations
 
@@ -50,12 +50,3 @@ class WeightedFusion:
                 total = part if total is None else total + part
         return total if total is not None else np.zeros_like(next(iter(features.values())))
 
-
-def rrf(*score_arrays: np.ndarray, k: int = 60) -> np.ndarray:
-    """Reciprocal rank fusion of several score arrays over the same rows (equal weights)."""
-    fused = np.zeros_like(score_arrays[0], dtype=np.float64)
-    for scores in score_arrays:
-        ranks = np.empty(len(scores), dtype=np.int64)
-        ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
-        fused += 1.0 / (k + ranks)
-    return fused.astype(np.float32)

@@ -5,7 +5,7 @@ article-recall@k: some chunk among the first k comes from the gold article.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,27 +36,6 @@ def gold_targets(version: IndexVersion, items: Sequence[QAItem]) -> list[GoldTar
         )
         targets.append(GoldTarget(item, span, good))
     return targets
-
-
-def recall_table(
-    version: IndexVersion, targets: Sequence[GoldTarget], ranked: Callable[[GoldTarget], Sequence[int]]
-) -> dict[str, float]:
-    """``ranked(target)`` returns chunk rows best first; returns span_recall@k and article_recall@k."""
-    spans = {k: 0 for k in KS}
-    articles = {k: 0 for k in KS}
-    for target in targets:
-        rows = list(ranked(target))[: max(KS)]
-        first_span = next((i for i, r in enumerate(rows) if r in target.good_rows), None)
-        first_article = next(
-            (i for i, r in enumerate(rows) if version.chunks[r].article_id == target.item.article), None
-        )
-        for k in KS:
-            spans[k] += first_span is not None and first_span < k
-            articles[k] += first_article is not None and first_article < k
-    n = max(1, len(targets))
-    table = {f"span_recall@{k}": spans[k] / n for k in KS}
-    table |= {f"article_recall@{k}": articles[k] / n for k in KS}
-    return table
 
 
 def top_rows(scores: np.ndarray, k: int = max(KS)) -> list[int]:

@@ -109,6 +109,24 @@ def sentence_figures(h: Harness, prepared: list, weights: dict, max_quotes=3) ->
     return out
 
 
+def margin_sweep(h: Harness, prepared: list, weights: dict, margins=(0.5, 1.0, 1.5, 2.0, 3.0)) -> dict:
+    """Answer hit @any and quotes per answer for each runner-up margin (in-sample, shipped weights)."""
+    from assistant.selection import choose_sentences
+
+    scorer, out = SentenceScorer(weights), {}
+    for margin in margins:
+        hits_any, quotes = [], []
+        for _, cands, hits in prepared:
+            if len(cands.keys):
+                index = {key: i for i, key in enumerate(cands.keys)}
+                picked = [index[k] for k, _ in choose_sentences(cands, scorer(cands), h.version.chunks, 3, margin)]
+                hits_any.append(hits[picked].any())
+                quotes.append(len(picked))
+        out[str(margin)] = {"any": round(float(np.mean(hits_any)) * len(hits_any) / len(prepared), 4),
+                            "quotes_per_answer": round(float(np.mean(quotes)), 2)}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
@@ -134,6 +152,7 @@ def main() -> None:
     print(json.dumps({"sentence_oof": {"first": round(oof[:, 0].mean(), 4), "any": round(oof[:, 1].mean(), 4),
                                        "quotes_per_answer": round(oof[:, 2].mean(), 2)},
                       "chosen_all": sentence_all}))
+    print(json.dumps({"margins": margin_sweep(h, prepared, sentence_all)}))
     from evaluation.abstain_fit import fit_abstention
 
     print(json.dumps(fit_abstention(h, fusion, chosen["sentence"], SentenceScorer(sentence_all), folds)))

@@ -103,7 +103,8 @@ def covidqa_index(tmp_path_factory, covidqa, embedder, config) -> Path:
 
 
 @pytest.fixture(scope="session")
-def covidqa_assistant(covidqa_index, embedder, config):
+def covidqa_assistant(covidqa_index, config):
+    """The product's own query path (the ONNX encoder the ingest exported)."""
     from assistant.assistant import Assistant
 
-    return Assistant.from_index(covidqa_index, config=config, embedder=embedder)
+    return Assistant.from_index(covidqa_index, config=config)

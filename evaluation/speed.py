@@ -171,6 +171,22 @@ def int8_figures(index: Path, questions: list[str], embedder) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def batch_size_seconds(index: Path, embedder, sizes=(16, 32, 64, 128), every: int = 4) -> dict:
+    """Seconds of a bare ``model.encode`` of every ``every``-th stored sentence at each batch size."""
+    from ingest.store import IndexStore
+    from ingest.version import IndexVersion
+
+    version = IndexVersion.load(IndexStore(index).require_live())
+    texts = [version.articles[c.article_id].text[s.start:s.end] for c in version.chunks for s in c.sentences][::every]
+    embedder.model.encode(texts[:64], batch_size=32)  # warm-up
+    out = {"sentences": len(texts)}
+    for size in sizes:
+        started = time.perf_counter()
+        embedder.model.encode(texts, batch_size=size, normalize_embeddings=True)
+        out[str(size)] = round(time.perf_counter() - started, 2)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -179,7 +195,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--covidqa", type=Path, help="covidqa.json: 300 of its questions join the sample ones.")
     parser.add_argument("--port", type=int, default=7893)
     parser.add_argument("--skip-serve", action="store_true")
+    parser.add_argument("--batch-sizes", action="store_true", help="Only time model.encode at several batch sizes.")
     args = parser.parse_args(argv)
+    if args.batch_sizes:
+        from ingest.embed import Embedder
+
+        print(json.dumps(batch_size_seconds(args.index, Embedder()), indent=2))
+        return 0
     from ingest.embed import Embedder
 
     questions = sample_questions()

@@ -13,7 +13,7 @@ from assistant.abstain import AbstainPolicy, abstain_signals
 from assistant.answer import Answer
 from assistant.compose import Pick, abstain_text, answer_text, build_quotes
 from assistant.fusion import WeightedFusion
-from assistant.retriever import CARRIED_WEIGHT, HybridRetriever
+from assistant.retriever import HybridRetriever
 from assistant.safety import DISCLAIMER
 from assistant.selection import choose_sentences
 from assistant.sentence_scorer import SentenceScorer, sentence_candidates
@@ -39,7 +39,7 @@ class Responder:
         retrieval = self.retriever(question, carried=carried)
         timings["retrieve"] = _ms(started)
         rows = retrieval.top(self.config.top_k)
-        weights = self.terms.focused_weights(query, question, CARRIED_WEIGHT)
+        weights = retrieval.weights
         candidates = sentence_candidates(weights, rows, retrieval.scores,
                                          self.version.chunks, self.version.articles, query,
                                          retrieval.sentence_dense, self.version.sentence_start)

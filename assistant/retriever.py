@@ -26,6 +26,7 @@ class Retrieval:
     features: dict[str, np.ndarray]
     rows: list[int]  # best first, at most ``candidates`` of them
     sentence_dense: np.ndarray  # cosine per sentence row (see IndexVersion.sentence_start)
+    weights: dict[str, float]  # the question's term weights (carried-over history words count less)
 
     def top(self, k: int) -> list[int]:
         return self.rows[:k]
@@ -60,7 +61,7 @@ class HybridRetriever:
 
     def __call__(self, query: str, vector: np.ndarray | None = None, carried: str = "") -> Retrieval:
         if not self.version.chunks:
-            return Retrieval(np.zeros(0, np.float32), {}, [], np.zeros(0, np.float32))
+            return Retrieval(np.zeros(0, np.float32), {}, [], np.zeros(0, np.float32), {})
         features, sentence_dense = self.features(query, vector, carried)
         scores = self.fusion(features)
         k = min(self.candidates, len(scores))
@@ -68,4 +69,4 @@ class HybridRetriever:
         rows = [int(i) for i in part[np.argsort(-scores[part], kind="stable")]]
         weights = self.terms.focused_weights(f"{carried} {query}", query, CARRIED_WEIGHT)
         scores, rows = rerank(scores, rows, weights, self.version.chunks, self.version.articles, self.sentence_weight)
-        return Retrieval(scores, features, rows, sentence_dense)
+        return Retrieval(scores, features, rows, sentence_dense, weights)

@@ -29,7 +29,7 @@ def _signals(h: Harness, q: QuestionData, fusion, sentence_weight, scorer, maske
     scores, rows = h.retrieve(q, fusion, sentence_weight, without_own_article=masked)
     cands = h.candidates_for(q, scores, rows, 5)
     _, sentence_scores = h.answer(q, cands, scorer, 3) if len(cands.keys) else ([], np.zeros(0))
-    return h.signals(q, cands, sentence_scores, scores, rows)
+    return h.signals(q, cands, sentence_scores)
 
 
 def _off_topic(h: Harness, fusion, sentence_weight, scorer) -> list[AbstainSignals]:

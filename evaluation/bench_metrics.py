@@ -24,11 +24,11 @@ def system_row(h: Harness, fusion: WeightedFusion, sentence_weight: float, score
         picked, sentence_scores = h.answer(q, cands, scorer, max_quotes) if len(cands.keys) else ([], np.zeros(0))
         first.append(bool(picked) and bool(hits[picked[0]]))
         any_.append(bool(picked) and bool(hits[picked].any()))
-        abstain_pos.append(policy(h.signals(q, cands, sentence_scores, scores, rows)))
+        abstain_pos.append(policy(h.signals(q, cands, sentence_scores)))
         scores, rows = h.retrieve(q, fusion, sentence_weight, without_own_article=True)
         cands = h.candidates_for(q, scores, rows, top_k)
         _, sentence_scores = h.answer(q, cands, scorer, max_quotes) if len(cands.keys) else ([], np.zeros(0))
-        abstain_neg.append(policy(h.signals(q, cands, sentence_scores, scores, rows)))
+        abstain_neg.append(policy(h.signals(q, cands, sentence_scores)))
     row = {f"span_recall@{k}": float(np.mean(v)) for k, v in span.items()}
     row |= {"article_recall@5": float(np.mean(article5)), "answer_hit@first": float(np.mean(first)),
             "answer_hit@any": float(np.mean(any_)), "abstain_answerable": float(np.mean(abstain_pos)),

@@ -113,6 +113,6 @@ class Harness:
         index = {key: i for i, key in enumerate(cands.keys)}
         return [index[key] for key, _ in picks], scores
 
-    def signals(self, q: QuestionData, cands: Candidates, sentence_scores: np.ndarray, scores, rows):
+    def signals(self, q: QuestionData, cands: Candidates, sentence_scores: np.ndarray):
         unknown = self.terms.unknown_share(q.weights)
         return abstain_signals(cands, sentence_scores, unknown)

@@ -40,7 +40,6 @@ class IngestReport:
         return data
 
     def render(self) -> str:
-        verb = "would be" if self.dry_run else "were"
         lines = [f"Ingest of {self.corpus} into {self.index}" + (" (dry run: nothing written)" if self.dry_run else "")]
         lines.append("  " + ", ".join(f"{s} {self.count(s)}" for s in STATUSES))
         for status in ("added", "updated", "removed", "duplicate", "rejected", "ignored"):
@@ -60,5 +59,4 @@ class IngestReport:
             lines.append(f"  nothing published; live version: {self.previous or 'none'}")
         if self.message:
             lines.append(f"  {self.message}")
-        _ = verb
         return "\n".join(lines)

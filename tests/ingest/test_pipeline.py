@@ -29,8 +29,8 @@ Habits That Help
 Keep a regular schedule. Avoid screens an hour before bed."""
 
 
-def run(corpus: Path, index: Path, embedder, **kw):
-    return IngestPipeline(Config(), embedder=embedder, **kw).run(corpus, index, dry_run=kw.pop("dry_run", False))
+def run(corpus: Path, index: Path, embedder):
+    return IngestPipeline(Config(), embedder=embedder).run(corpus, index)
 
 
 @pytest.fixture

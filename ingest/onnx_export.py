@@ -2,6 +2,10 @@
 
     <index root>/encoders/<fingerprint>/   model.onnx, tokenizer.json, encoder.json
 
+An export is also kept in this machine's cache (``ingest.config.cache_root()/encoders/<fingerprint>``),
+and a new index root gets hard links to it instead of a second export (~5 s of torch tracing); the index
+stays self-contained, so it can be copied to a server without the cache.
+
 In: an ``ingest.embed.Embedder``. Out: its transformer as ONNX (input_ids, attention_mask[, token_type_ids]
 -> last_hidden_state; batch and sequence dynamic), its tokenizer and pooling settings, for
 ``assistant.onnx_encoder`` (no torch). ``fingerprint`` hashes the model directory's files (small ones by
@@ -157,7 +161,11 @@ def _check(embedder, target: Path, names: list[str]) -> None:
         raise OnnxExportError(f"exported model differs from torch (max abs diff {worst:.2e})")
 
 
-_EXPORTED: dict[str, Path] = {}  # fingerprint -> an encoder directory this process wrote
+def machine_export(model: str) -> Path:
+    """Where this machine keeps its export of ``model`` (it may not exist yet)."""
+    from ingest.config import cache_root
+
+    return cache_root() / ENCODERS / fingerprint(model)
 
 
 def _link_copy(source: Path, target: Path) -> None:
@@ -167,6 +175,19 @@ def _link_copy(source: Path, target: Path) -> None:
             os.link(source / name, target / name)
         except OSError:  # another file system
             shutil.copy2(source / name, target / name)
+
+
+def _share(final: Path, shared: Path) -> None:
+    """Best effort: put links to a fresh export into the machine cache (atomically, like the index's)."""
+    temp = shared.parent / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        shared.parent.mkdir(parents=True, exist_ok=True)
+        _link_copy(final, temp)
+        os.rename(temp, shared)
+    except OSError:
+        pass  # read-only home, or another ingest got there first: the index has its own copy
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def ensure_encoder(index_root: Path, model: str, load_embedder: Callable[[], object]) -> Path | None:
@@ -185,16 +206,17 @@ def ensure_encoder(index_root: Path, model: str, load_embedder: Callable[[], obj
         for stale in final.parent.glob(".tmp-*"):  # left by a killed ingest (we hold the lock)
             shutil.rmtree(stale, ignore_errors=True)
         temp = final.parent / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        shared = machine_export(model)
         try:
-            earlier = _EXPORTED.get(final.name)
-            if earlier is not None and (earlier / SETTINGS_FILE).is_file():
-                _link_copy(earlier, temp)  # this process exported the same model for another index
+            if (shared / SETTINGS_FILE).is_file():
+                _link_copy(shared, temp)  # exported before on this machine
             else:
                 export_encoder(load_embedder(), temp)
             os.rename(temp, final)
         finally:
             shutil.rmtree(temp, ignore_errors=True)
-        _EXPORTED[final.name] = final
+        if not (shared / SETTINGS_FILE).is_file():
+            _share(final, shared)
         return final
     except Exception as error:  # noqa: BLE001 - an export failure must never stop an ingest
         reason = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()

@@ -65,15 +65,25 @@ class IngestPipeline:
                 store.clean_up()
             self._run(corpus, store, report, dry_run, progress)
             if not dry_run and store.live_name():
-                from ingest.onnx_export import ensure_encoder  # never raises: a notice on failure
-
-                export_started = time.perf_counter()
-                ensure_encoder(index, self.config.model, lambda: self.embedder)
-                report.export_seconds = time.perf_counter() - export_started
+                with report.timed("export"):
+                    report.export = self._export(index)
+                report.export_seconds = report.phases["export"]
         finally:
             store.unlock()
         report.seconds = time.perf_counter() - started
         return report
+
+    def _export(self, index: Path) -> str:
+        """Make sure the index has the ONNX query encoder; say where it came from."""
+        from ingest.onnx_export import SETTINGS_FILE, encoder_dir, ensure_encoder, machine_export
+
+        try:
+            status = ("present" if (encoder_dir(index, self.config.model) / SETTINGS_FILE).is_file() else
+                      "linked" if (machine_export(self.config.model) / SETTINGS_FILE).is_file() else "exported")
+        except Exception:  # noqa: BLE001 - ensure_encoder reports the same problem in its one-line notice
+            status = "exported"
+        # never raises: a notice on failure
+        return status if ensure_encoder(index, self.config.model, lambda: self.embedder) else "skipped"
 
     def _previous(self, store: IndexStore, report: IngestReport):
         live = store.live_dir()
@@ -138,23 +148,25 @@ class IngestPipeline:
             if self.on_file:
                 self.on_file(file.rel)
             try:
-                raws[file.rel] = read_document(file.path)
+                with report.timed("read"):
+                    raws[file.rel] = read_document(file.path)
                 statuses[file.rel] = "updated" if file.rel in (prev.articles if prev else {}) else "added"
             except RejectedFile as error:
                 self._reject(file.rel, error.reason, reusable, stored, report, hashes)
 
         pseudo = [RawDocument(aid, [Block("paragraph", k) for k in s.block_keys]) for aid, s in stored.items()]
-        repeated = repeated_blocks(list(raws.values()) + pseudo)
         new_chunks: dict[str, list[Chunk]] = {}
-        for rel, raw in raws.items():
-            try:
-                article = clean(raw, rel, rules, repeated, hashes[rel])
-            except RejectedFile as error:
-                self._reject(rel, error.reason, reusable, stored, report, hashes)
-                statuses.pop(rel, None)
-                continue
-            stored[rel] = StoredArticle(article, [b.text for b in raw.blocks])
-            new_chunks[rel] = chunk_article(article, self.config.chunk_words)
+        with report.timed("clean_chunk"):
+            repeated = repeated_blocks(list(raws.values()) + pseudo)
+            for rel, raw in raws.items():
+                try:
+                    article = clean(raw, rel, rules, repeated, hashes[rel])
+                except RejectedFile as error:
+                    self._reject(rel, error.reason, reusable, stored, report, hashes)
+                    statuses.pop(rel, None)
+                    continue
+                stored[rel] = StoredArticle(article, [b.text for b in raw.blocks])
+                new_chunks[rel] = chunk_article(article, self.config.chunk_words)
 
         removed = sorted(set(prev.articles if prev else {}) - {f.rel for f in candidates})
         report.outcomes += [FileOutcome(rel, "removed") for rel in removed]
@@ -189,9 +201,13 @@ class IngestPipeline:
             else:
                 reused.append((row, int(prev.sentence_start[chunk.id]), count))
             row += count
-        started = time.perf_counter()
-        fresh = self.embedder(texts, progress=True) if texts else None
-        report.embed_seconds = time.perf_counter() - started
+        fresh = None
+        if texts:
+            with report.timed("load_model"):
+                embedder = self.embedder
+            with report.timed("embed"):
+                fresh = embedder(texts, progress=True)
+        report.embed_seconds = report.phases.get("embed", 0.0)
         report.embedded = len(texts)
         dim = fresh.shape[1] if fresh is not None else (prev.dense.d if prev is not None else 0)
         vectors = np.zeros((row, dim), dtype=np.float32)
@@ -247,8 +263,9 @@ class IngestPipeline:
         }
         staging = store.new_staging()
         file_rows = [{"path": o.path, "status": o.status, "reason": o.reason} for o in report.outcomes]
-        write_version(staging, list(stored[rel] for rel in sorted(stored)), chunks, vectors, file_rows, manifest)
-        report.version = store.publish(staging)
-        store.clean_up()
+        with report.timed("write"):
+            write_version(staging, list(stored[rel] for rel in sorted(stored)), chunks, vectors, file_rows, manifest)
+            report.version = store.publish(staging)
+            store.clean_up()
         report.chunks = len(chunks)
         report.sentences = manifest["counts"]["sentences"]

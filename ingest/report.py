@@ -1,6 +1,8 @@
 """What an ingest did, file by file, and the text editors read at the end of ``verbatim ingest``."""
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 STATUSES = ("added", "updated", "unchanged", "removed", "rejected", "duplicate", "ignored")
@@ -27,9 +29,20 @@ class IngestReport:
     seconds: float = 0.0
     embed_seconds: float = 0.0
     export_seconds: float = 0.0  # ONNX query encoder export (once per model and index folder)
+    export: str = ""  # "exported", "linked" (from this machine's cache), "present" (in the index), "skipped"
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step: read, clean_chunk, load_model, ...
     version: str | None = None  # the version published (None: nothing published)
     previous: str | None = None
     message: str = ""
+
+    @contextmanager
+    def timed(self, phase: str):
+        """Add the wall time of the ``with`` block to ``phases[phase]``."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[phase] = round(self.phases.get(phase, 0.0) + time.perf_counter() - started, 3)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -52,7 +65,8 @@ class IngestReport:
             f"  chunks {self.chunks}, sentences {self.sentences}, sentences embedded {self.embedded} "
             f"({self.embed_seconds:.1f} s), furniture lines dropped {self.furniture_lines}"
         )
-        lines.append(f"  time {self.seconds:.1f} s")
+        steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items() if seconds >= 0.05)
+        lines.append(f"  time {self.seconds:.1f} s" + (f" ({steps})" if steps else ""))
         if self.version:
             lines.append(f"  published {self.version}" + (f" (was {self.previous})" if self.previous else ""))
         elif not self.dry_run:

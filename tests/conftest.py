@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# the machine cache (ONNX exports) of a test run is its own: the first index of the run really exports
+os.environ["VERBATIM_CACHE"] = tempfile.mkdtemp(prefix="verbatim-test-cache-")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("VERBATIM_SHARED", REPO.parent / "shared"))

@@ -10,7 +10,7 @@ import pytest
 from ingest.config import Config
 from ingest.embed import resolve_model_path
 from ingest.onnx_export import (DISABLE_ENV, ENCODERS, MODEL_FILE, SETTINGS_FILE, TOKENIZER_FILE, encoder_dir,
-                                ensure_encoder, fingerprint)
+                                ensure_encoder, fingerprint, machine_export)
 from ingest.pipeline import IngestPipeline
 from ingest.store import IndexStore
 
@@ -81,9 +81,7 @@ def test_dry_run_exports_nothing(tmp_path, repo_dir, embedder, config):
 
 
 def test_export_is_atomic_and_clears_leftovers(tmp_path, embedder, config, monkeypatch):
-    import ingest.onnx_export as onnx_export
-
-    monkeypatch.setattr(onnx_export, "_EXPORTED", {})  # force a real export, not a link to an earlier one
+    monkeypatch.setenv("VERBATIM_CACHE", str(tmp_path / "empty-cache"))  # a real export, not a link
     root = tmp_path / "index"
     stale = root / ENCODERS / ".tmp-999999-deadbeef"
     stale.mkdir(parents=True)
@@ -92,6 +90,25 @@ def test_export_is_atomic_and_clears_leftovers(tmp_path, embedder, config, monke
     assert final == encoder_dir(root, config.model)
     assert not stale.exists()
     assert (final / SETTINGS_FILE).is_file() and (final / MODEL_FILE).stat().st_size > 10_000_000
+
+
+def test_a_new_index_root_links_this_machines_export(sample_index, tmp_path, config):
+    shared = machine_export(config.model)
+    assert (shared / SETTINGS_FILE).is_file(), "the first export of the run is kept in the machine cache"
+    final = ensure_encoder(tmp_path / "other-index", config.model, lambda: pytest.fail("must not export again"))
+    for name in (MODEL_FILE, TOKENIZER_FILE, SETTINGS_FILE):
+        assert (final / name).stat().st_ino == (shared / name).stat().st_ino
+    assert (encoder_dir(sample_index, config.model) / MODEL_FILE).stat().st_ino == (shared / MODEL_FILE).stat().st_ino
+
+
+def test_an_unusable_machine_cache_still_exports_into_the_index(tmp_path, embedder, config, monkeypatch, capsys):
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("not a directory\n")
+    monkeypatch.setenv("VERBATIM_CACHE", str(blocker))
+    final = ensure_encoder(tmp_path / "index", config.model, lambda: embedder)
+    assert final is not None and (final / MODEL_FILE).stat().st_size > 10_000_000
+    assert NOTICE not in capsys.readouterr().err
+    assert blocker.read_text() == "not a directory\n"
 
 
 def test_fingerprint_follows_the_model_files(tmp_path):

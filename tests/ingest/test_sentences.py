@@ -1,0 +1,34 @@
+"""Sentence splitting: Verbatim's faster abbreviation scan gives pysbd's own sentences, line for line."""
+import re
+
+import pytest
+from pysbd.abbreviation_replacer import AbbreviationReplacer
+
+from ingest import sentences
+from ingest.sentences import split_sentences
+
+
+def _lines(texts):
+    return [line for text in texts for line in re.split(r"\n+", text) if line.strip()]
+
+
+def _split_all(lines):
+    return [[(s.start, s.end) for s in split_sentences(line)] for line in lines]
+
+
+def test_fast_abbreviation_scan_changes_no_sentence(covidqa, seed_article, monkeypatch):
+    sentences._segmenter()  # installs the fast scan
+    if AbbreviationReplacer.search_for_abbreviations_in_string is not sentences._search_present_abbreviations:
+        pytest.fail(f"the fast scan was not installed (pysbd is not {sentences.FAST_PYSBD}?)")
+    lines = _lines(list(covidqa.articles.values()) + [seed_article.read_text(encoding="utf-8")])
+    fast = _split_all(lines)
+    monkeypatch.setattr(AbbreviationReplacer, "search_for_abbreviations_in_string",
+                        sentences._search_present_abbreviations.original)
+    assert _split_all(lines) == fast
+    assert sum(map(len, fast)) > 15000
+
+
+def test_abbreviations_followed_by_a_period_are_still_protected():
+    text = "See Fig. 2 for the dose. Prof. Lee et al. reported 0.5 mg/kg vs. placebo in the U.S. trial."
+    got = [text[s.start:s.end] for s in split_sentences(text)]
+    assert got == ["See Fig. 2 for the dose.", "Prof. Lee et al. reported 0.5 mg/kg vs. placebo in the U.S. trial."]

@@ -35,19 +35,25 @@ def _citation(n: int, article: Article, chunk: Chunk, sentences: list[Sentence],
     )
 
 
+def display_groups(picks: list[Pick]) -> list[list[Pick]]:
+    """Picks as the reader sees them: one group per chunk, groups ordered by their best pick, sentences
+    inside a group in reading order (each sentence once)."""
+    groups: dict[int, dict[int, Pick]] = {}
+    for pick in sorted(picks, key=lambda p: -p.score):
+        groups.setdefault(pick.row, {}).setdefault(pick.sentence, pick)
+    return [[group[i] for i in sorted(group)] for group in groups.values()]
+
+
 def build_quotes(
     picks: list[Pick], chunks: list[Chunk], articles: dict[str, Article]
 ) -> tuple[list[Quote], list[Citation]]:
-    """Group picks per chunk; groups ordered by their best pick, sentences inside in reading order."""
-    groups: dict[int, list[Pick]] = {}
-    for pick in sorted(picks, key=lambda p: -p.score):
-        groups.setdefault(pick.row, []).append(pick)
+    """Quotes and numbered citations in display order (``display_groups``)."""
     quotes, citations = [], []
-    for n, (row, group) in enumerate(groups.items(), start=1):
+    for n, group in enumerate(display_groups(picks), start=1):
+        row = group[0].row
         chunk = chunks[row]
         article = articles[chunk.article_id]
-        ordered = sorted({p.sentence for p in group})
-        sentences = [chunk.sentences[i] for i in ordered]
+        sentences = [chunk.sentences[p.sentence] for p in group]
         quotes += [Quote(article.text[s.start:s.end], n) for s in sentences]
         citations.append(_citation(n, article, chunk, sentences, max(p.score for p in group)))
     return quotes, citations

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-DEFAULT_WEIGHTS = {"bm25": 1.0, "dense": 1.5, "article": 0, "dense_article": 0}
+DEFAULT_WEIGHTS = {"bm25": 1.0, "dense": 1.5, "article": 0, "dense_article": 0.3}
 FEATURES = tuple(DEFAULT_WEIGHTS)
 
 

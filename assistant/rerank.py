@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.terms import sentence_tokens
 
-DEFAULT_SENTENCE_WEIGHT = 1.5
+DEFAULT_SENTENCE_WEIGHT = 2.5
 
 
 def best_sentence_coverage(query_weights: dict[str, float], chunk, article_text: str) -> float:

@@ -30,19 +30,19 @@ from ingest.lexical import tokenize
 SENTENCE_FEATURES = ("coverage", "matched", "bigram", "density", "chunk", "rank", "previous", "next", "length",
                      "number", "best_in_chunk", "dense", "dense_gap")
 DEFAULT_SENTENCE_WEIGHTS = {
-    "coverage": -1.5847,
-    "matched": 5.1434,
-    "bigram": 2.0142,
-    "density": -2.5531,
-    "chunk": 11.433,
-    "rank": -0.1052,
-    "previous": 1.0913,
-    "next": 0.165,
-    "length": 0.5659,
-    "number": 1.0123,
-    "best_in_chunk": 0.6593,
-    "dense": 1.4164,
-    "dense_gap": 2.9004,
+    "coverage": -2.0503,
+    "matched": 5.8318,
+    "bigram": 1.9228,
+    "density": -1.8285,
+    "chunk": 9.1574,
+    "rank": 0.3085,
+    "previous": 1.3236,
+    "next": 0.3008,
+    "length": 0.6726,
+    "number": 1.2053,
+    "best_in_chunk": 0.6781,
+    "dense": 1.5003,
+    "dense_gap": 3.3333,
 }
 _QUANTITY = re.compile(r"\b(how (many|much|long|often|old|far|large|big|high|low)|what (percent|percentage|proportion|"
                        r"number|year|age|size|dose|rate|ratio)|when)\b", re.I)

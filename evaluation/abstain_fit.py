@@ -1,5 +1,6 @@
-"""Calibrate abstention on COVID-QA: answerable questions vs. the same questions asked of the index with
-their own article removed, plus off-topic questions. Article-level folds; figures are out-of-fold."""
+"""Calibrate abstention on COVID-QA: answerable questions vs. the same questions asked of an index built
+without their article (evaluation/holdout.py), plus off-topic questions. Article-level folds (the same
+ones); figures are out-of-fold."""
 from __future__ import annotations
 
 from dataclasses import astuple
@@ -8,6 +9,7 @@ import numpy as np
 
 from assistant.abstain import AbstainPolicy, AbstainSignals
 from evaluation.harness import Harness, QuestionData
+from evaluation.holdout import HeldOut
 
 # "unknown" (share of the question in words the corpus lacks) is left out of the fit: on COVID-QA it is
 # the same for a question with and without its article, so its fitted weight only reflects which
@@ -25,8 +27,8 @@ OFF_TOPIC = [
 ]
 
 
-def _signals(h: Harness, q: QuestionData, fusion, sentence_weight, scorer, masked: bool) -> AbstainSignals:
-    scores, rows = h.retrieve(q, fusion, sentence_weight, without_own_article=masked)
+def _signals(h: Harness, q: QuestionData, fusion, sentence_weight, scorer) -> AbstainSignals:
+    scores, rows = h.retrieve(q, fusion, sentence_weight)
     cands = h.candidates_for(q, scores, rows, 5)
     _, sentence_scores = h.answer(q, cands, scorer, 3) if len(cands.keys) else ([], np.zeros(0))
     return h.signals(q, cands, sentence_scores)
@@ -43,7 +45,7 @@ def _off_topic(h: Harness, fusion, sentence_weight, scorer) -> list[AbstainSigna
         features, sentence_dense = h.retriever.features(text, v)
         q = QuestionData(GoldTarget(QAItem(-1, text, "", "", 0.0), None, frozenset()),
                          features, weights, h._best_sentence(weights), sentence_dense)
-        out.append(_signals(h, q, fusion, sentence_weight, scorer, masked=False))
+        out.append(_signals(h, q, fusion, sentence_weight, scorer))
     return out
 
 
@@ -64,10 +66,10 @@ def _dense_accept(neg: np.ndarray, percentile: float = 97) -> float:
     return round(float(np.percentile(neg[:, AbstainSignals.names().index("best_dense")], percentile)), 4)
 
 
-def fit_abstention(h: Harness, fusion, sentence_weight, scorer, folds: np.ndarray) -> dict:
+def fit_abstention(h: Harness, held_out: HeldOut, fusion, sentence_weight, scorer, folds: np.ndarray) -> dict:
     as_rows = lambda signals: np.array([astuple(s) for s in signals], dtype=np.float64)  # noqa: E731
-    pos = as_rows([_signals(h, q, fusion, sentence_weight, scorer, False) for q in h.data])
-    neg = as_rows([_signals(h, q, fusion, sentence_weight, scorer, True) for q in h.data])
+    pos = as_rows([_signals(h, q, fusion, sentence_weight, scorer) for q in h.data])
+    neg = as_rows(held_out.negatives(fusion, sentence_weight, scorer))
     off = as_rows(_off_topic(h, fusion, sentence_weight, scorer))
     oof_pos = np.zeros(len(pos), bool)  # True = abstained
     oof_neg = np.zeros(len(neg), bool)

@@ -8,7 +8,6 @@ Every row uses Verbatim's chunks and its sentence choice; only the retrieval dif
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,8 @@ from assistant.fusion import WeightedFusion
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
 from assistant.sentence_scorer import SentenceScorer
 from evaluation.covidqa import CovidQA
-from ingest.config import Config
+from evaluation.holdout import HeldOut
+from ingest.config import Config, cache_root
 
 SYSTEMS = {
     "BM25": ({"bm25": 1.0, "dense": 0.0, "article": 0.0, "dense_article": 0.0}, 0.0),
@@ -38,8 +38,7 @@ class BenchResult:
 
 
 def cache_dir(dataset: CovidQA, config: Config) -> Path:
-    root = Path(os.environ.get("VERBATIM_CACHE", Path.home() / ".cache" / "verbatim"))
-    return root / f"covidqa-{dataset.digest[:12]}-{config.chunk_words}w"
+    return cache_root() / f"covidqa-{dataset.digest[:12]}-{config.chunk_words}w"
 
 
 def build_index(dataset: CovidQA, config: Config, progress: bool = False) -> tuple[Path, dict]:
@@ -53,7 +52,8 @@ def build_index(dataset: CovidQA, config: Config, progress: bool = False) -> tup
     report = pipeline.run(corpus, index, progress=progress)
     if (report.embedded and report.embedded == report.chunks) or not figures_file.exists():
         figures = {"ingest_seconds": round(report.seconds, 2), "embed_seconds": round(report.embed_seconds, 2),
-                   "export_seconds": round(report.export_seconds, 2),
+                   "export_seconds": round(report.export_seconds, 2), "export": report.export,
+                   "phases": report.phases,
                    "chunks": report.chunks, "articles": report.count("added") + report.count("updated") + report.count("unchanged")}
         figures |= bare_encode_figures(pipeline, index, config)
         figures_file.write_text(json.dumps(figures, indent=1))
@@ -110,10 +110,12 @@ def run_bench(data: Path, config: Config, progress: bool = False) -> BenchResult
         result.ingest["ratio_to_bare_encode"] = round(
             ingest_figures["ingest_seconds"] / ingest_figures["bare_encode_seconds"], 3)
     h = load_bench(index, data, config)
+    held_out = HeldOut.build(h, dataset, config, cache_dir(dataset, config) / "held-out")
     scorer, policy = SentenceScorer(), AbstainPolicy(threshold=config.abstain_threshold)
     for name, (weights, sentence_weight) in SYSTEMS.items():
         fusion = WeightedFusion(weights or config.fusion_weights)
-        result.rows[name] = system_row(h, fusion, sentence_weight, scorer, policy, config.top_k, config.max_quotes)
+        result.rows[name] = system_row(h, held_out, fusion, sentence_weight, scorer, policy, config.top_k,
+                                       config.max_quotes)
     questions = [q.target.item.question for q in h.data]
     result.rows["Verbatim"] |= latency(index, questions, config)
     result.speed = speed_figures(index, questions)
@@ -150,10 +152,13 @@ def render(result: BenchResult) -> str:
     rate = f"{ing.get('chunks', 0) / seconds:.1f} chunks/s, {ing.get('bare_encode_texts', 0) / seconds:.0f} sentences/s" \
         if seconds else "n/a"
     when = "this run" if ing.get("this_run") else "the run that built the cache"
+    steps = ", ".join(f"{name} {value:.1f} s" for name, value in ing.get("phases", {}).items())
+    export = {"linked": "ONNX encoder linked from this machine's cache", "exported": "ONNX encoder exported",
+              "present": "ONNX encoder already in the index", "skipped": "ONNX export skipped"}.get(ing.get("export"), "")
     lines.append(f"ingest ({when}): {ing.get('articles')} articles, {ing.get('chunks')} chunks, {ing.get('bare_encode_texts')} "
-                 f"sentences in {seconds} s ({rate}; embedding {ing.get('embed_seconds')} s, ONNX export "
-                 f"{ing.get('export_seconds', 'n/a')} s); bare model.encode of the same sentence texts "
-                 f"{ing.get('bare_encode_seconds')} s; ratio {ing.get('ratio_to_bare_encode')}")
+                 f"sentences in {seconds} s ({rate}); steps: {steps or 'n/a'}" + (f" ({export})" if export else "")
+                 + f"; bare model.encode of the same sentence texts {ing.get('bare_encode_seconds')} s; "
+                 f"ratio {ing.get('ratio_to_bare_encode')}")
     s = result.speed
     if s:
         lines.append(f"cold `verbatim ask`: {s.get('cold_ask_s')} s wall; `verbatim serve` ready in {s.get('ready_s')} s, "

@@ -22,8 +22,8 @@ import numpy as np
 from assistant.fusion import WeightedFusion
 from assistant.sentence_scorer import SENTENCE_FEATURES, SentenceScorer
 from evaluation.harness import Harness
+from evaluation.holdout import FOLDS, article_folds
 
-FOLDS = 5
 RETRIEVAL_GRID = {"dense": [0.25, 0.5, 0.75, 1.0, 1.5], "article": [0, 0.2, 0.4], "dense_article": [0, 0.3],
                   "sentence": [0, 0.5, 1.0, 1.5, 2.5]}
 
@@ -33,8 +33,7 @@ def grid(space: dict) -> list[dict]:
 
 
 def folds_of(h: Harness) -> np.ndarray:
-    articles = sorted({q.target.item.article for q in h.data})
-    fold = {a: i % FOLDS for i, a in enumerate(articles)}
+    fold = article_folds(q.target.item.article for q in h.data)
     return np.array([fold[q.target.item.article] for q in h.data])
 
 
@@ -111,18 +110,18 @@ def sentence_figures(h: Harness, prepared: list, weights: dict, max_quotes=3) ->
 
 def margin_sweep(h: Harness, prepared: list, weights: dict, margins=(0.5, 1.0, 1.5, 2.0, 3.0)) -> dict:
     """Answer hit @any and quotes per answer for each runner-up margin (in-sample, shipped weights)."""
-    from assistant.selection import choose_sentences
-
     scorer, out = SentenceScorer(weights), {}
     for margin in margins:
-        hits_any, quotes = [], []
-        for _, cands, hits in prepared:
+        hits_first, hits_any, quotes = [], [], []
+        for q, cands, hits in prepared:
             if len(cands.keys):
-                index = {key: i for i, key in enumerate(cands.keys)}
-                picked = [index[k] for k, _ in choose_sentences(cands, scorer(cands), h.version.chunks, 3, margin)]
+                picked, _ = h.answer(q, cands, scorer, 3, margin)
+                hits_first.append(hits[picked[0]])
                 hits_any.append(hits[picked].any())
                 quotes.append(len(picked))
-        out[str(margin)] = {"any": round(float(np.mean(hits_any)) * len(hits_any) / len(prepared), 4),
+        share = len(hits_any) / len(prepared)
+        out[str(margin)] = {"first": round(float(np.mean(hits_first)) * share, 4),
+                            "any": round(float(np.mean(hits_any)) * share, 4),
                             "quotes_per_answer": round(float(np.mean(quotes)), 2)}
     return out
 
@@ -153,9 +152,16 @@ def main() -> None:
                                        "quotes_per_answer": round(oof[:, 2].mean(), 2)},
                       "chosen_all": sentence_all}))
     print(json.dumps({"margins": margin_sweep(h, prepared, sentence_all)}))
-    from evaluation.abstain_fit import fit_abstention
+    import tempfile
 
-    print(json.dumps(fit_abstention(h, fusion, chosen["sentence"], SentenceScorer(sentence_all), folds)))
+    from evaluation.abstain_fit import fit_abstention
+    from evaluation.covidqa import CovidQA
+    from evaluation.holdout import HeldOut
+    from ingest.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="verbatim-held-out-") as work:
+        held_out = HeldOut.build(h, CovidQA.load(args.data), Config(), Path(work))
+        print(json.dumps(fit_abstention(h, held_out, fusion, chosen["sentence"], SentenceScorer(sentence_all), folds)))
 
 
 if __name__ == "__main__":

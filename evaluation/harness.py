@@ -15,7 +15,8 @@ from scipy import sparse
 from assistant.abstain import abstain_signals
 from assistant.fusion import WeightedFusion
 from assistant.retriever import HybridRetriever
-from assistant.selection import choose_sentences
+from assistant.compose import Pick, display_groups
+from assistant.selection import RUNNER_UP_MARGIN, choose_sentences
 from assistant.sentence_scorer import Candidates, SentenceScorer, sentence_candidates
 from assistant.terms import sentence_tokens
 from evaluation.covidqa import coverage
@@ -45,9 +46,6 @@ class Harness:
             weights = self.terms.weights(t.item.question)
             features, sentence_dense = self.retriever.features(t.item.question, v)
             self.data.append(QuestionData(t, features, weights, self._best_sentence(weights), sentence_dense))
-        self.own_rows = {}
-        for i, c in enumerate(version.chunks):
-            self.own_rows.setdefault(c.article_id, []).append(i)
 
     def _sentence_matrix(self) -> None:
         vocab = {t: i for i, t in enumerate(sorted(self.terms.df))}
@@ -76,13 +74,9 @@ class Harness:
         np.maximum.at(best, self.sentence_owner, per_sentence)
         return best
 
-    def retrieve(self, q: QuestionData, fusion: WeightedFusion, sentence_weight: float,
-                 without_own_article: bool = False) -> tuple[np.ndarray, list[int]]:
+    def retrieve(self, q: QuestionData, fusion: WeightedFusion, sentence_weight: float) -> tuple[np.ndarray, list[int]]:
         """Stage 1 (fusion) then the rerank rule on the top ``candidates``; -> (scores, rows best first)."""
         scores = fusion(q.features).astype(np.float32)
-        if without_own_article:
-            scores = scores.copy()
-            scores[self.own_rows[q.target.item.article]] = -np.inf
         rows = top_rows(scores, self.candidates)
         if sentence_weight:
             scores = scores.copy()
@@ -106,12 +100,15 @@ class Harness:
                 out[i] = coverage(q.target.span, sent.start, sent.end) >= 0.5
         return out
 
-    def answer(self, q: QuestionData, cands: Candidates, scorer: SentenceScorer, max_quotes: int):
-        """The product's sentence choice -> (picked candidate indices, sentence scores)."""
+    def answer(self, q: QuestionData, cands: Candidates, scorer: SentenceScorer, max_quotes: int,
+               margin: float = RUNNER_UP_MARGIN):
+        """The product's sentence choice -> (picked candidate indices in the order a reader sees them,
+        sentence scores)."""
         scores = scorer(cands) if len(cands.keys) else np.zeros(0, np.float32)
-        picks = choose_sentences(cands, scores, self.version.chunks, max_quotes)
+        picks = [Pick(row, i, score) for (row, i), score in
+                 choose_sentences(cands, scores, self.version.chunks, max_quotes, margin)]
         index = {key: i for i, key in enumerate(cands.keys)}
-        return [index[key] for key, _ in picks], scores
+        return [index[(p.row, p.sentence)] for group in display_groups(picks) for p in group], scores
 
     def signals(self, q: QuestionData, cands: Candidates, sentence_scores: np.ndarray):
         unknown = self.terms.unknown_share(q.weights)

@@ -33,7 +33,7 @@ class Config:
     model: str = PACKAGED_MODEL
     embed_batch_size: int = 32
     # chunking (see README "Chunk size" for the measurement behind the default)
-    chunk_words: int = 300
+    chunk_words: int = 500
     # retrieval and answering
     candidates: int = 50
     top_k: int = 5

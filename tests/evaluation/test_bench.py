@@ -3,21 +3,19 @@ fused retriever earns its place against BM25 alone and dense alone."""
 from __future__ import annotations
 
 from assistant.abstain import AbstainPolicy
-from assistant.encoder import TorchQueryEncoder
 from assistant.fusion import WeightedFusion
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
 from assistant.sentence_scorer import SentenceScorer
 from evaluation.bench import SYSTEMS
-from evaluation.bench_data import load_bench
 from evaluation.bench_metrics import system_row
 
 
-def test_bench_rows_and_verbatim_beats_each_single_retriever(covidqa_index, covidqa_path, embedder, config):
-    h = load_bench(covidqa_index, covidqa_path, config, encoder=TorchQueryEncoder(config.model, embedder))
+def test_bench_rows_and_verbatim_beats_each_single_retriever(covidqa_harness, covidqa_held_out, config):
+    h, held_out = covidqa_harness, covidqa_held_out
     assert len(h.data) == 1380
     rows = {}
     for name, (weights, sentence_weight) in SYSTEMS.items():
-        rows[name] = system_row(h, WeightedFusion(weights or None), sentence_weight, SentenceScorer(),
+        rows[name] = system_row(h, held_out, WeightedFusion(weights or None), sentence_weight, SentenceScorer(),
                                 AbstainPolicy(), config.top_k, config.max_quotes)
     for row in rows.values():
         assert all(0.0 <= value <= 1.0 for value in row.values())
@@ -27,3 +25,16 @@ def test_bench_rows_and_verbatim_beats_each_single_retriever(covidqa_index, covi
     assert rows["Verbatim"]["answer_hit@any"] >= rows["Verbatim"]["answer_hit@first"]
     assert rows["Verbatim"]["abstain_without_article"] > 2 * rows["Verbatim"]["abstain_answerable"]
     assert DEFAULT_SENTENCE_WEIGHT == SYSTEMS["Verbatim"][1]
+
+
+def test_render_shows_ingest_steps_export_source_and_ratio():
+    from evaluation.bench import BenchResult, render
+
+    result = BenchResult(rows={"Verbatim": {"span_recall@5": 0.858}}, machine={"cpu": "x86_64", "cores": 2},
+                         ingest={"articles": 98, "chunks": 990, "bare_encode_texts": 15151, "ingest_seconds": 82.6,
+                                 "phases": {"read": 0.2, "clean_chunk": 2.6, "load_model": 3.6, "embed": 75.7},
+                                 "export": "linked", "bare_encode_seconds": 76.0, "ratio_to_bare_encode": 1.087})
+    text = render(result)
+    assert "steps: read 0.2 s, clean_chunk 2.6 s, load_model 3.6 s, embed 75.7 s" in text
+    assert "ONNX encoder linked from this machine's cache" in text
+    assert "ratio 1.087" in text and "| Verbatim |" in text

@@ -1,0 +1,121 @@
+"""COVID-QA questions asked of an index that really lacks their article: the realistic negatives for
+abstention.
+
+The articles are split into the same folds as the fitting (whole articles, ``article_folds``). For each
+fold an index of the *other* folds' articles is built with the product's own ingest (its own BM25
+statistics, chunks and furniture detection), and the fold's questions are asked of it. Nothing is
+embedded twice: ``StoredVectors`` hands the ingest the full index's sentence vectors, and only a
+sentence the full index never saw (none, in practice) is encoded, with the query encoder.
+
+    HeldOut.build(full_harness, dataset, config, work_dir).negatives(fusion, weight, scorer) -> signals
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from assistant.abstain import AbstainSignals
+from evaluation.covidqa import CovidQA
+from evaluation.harness import Harness
+from evaluation.retrieval_metrics import gold_targets
+from ingest.config import Config
+from ingest.onnx_export import ENCODERS
+from ingest.version import IndexVersion
+
+FOLDS = 5
+
+
+def article_folds(articles) -> dict[str, int]:
+    """Article id -> fold (sorted ids dealt round-robin): the folds of every fit and of the negatives."""
+    return {a: i % FOLDS for i, a in enumerate(sorted(set(articles)))}
+
+
+class StoredVectors:
+    """An embedder for ``IngestPipeline`` that returns the vectors a built index already holds."""
+
+    def __init__(self, version: IndexVersion, fallback):
+        vectors = version.vectors()
+        self.dim = vectors.shape[1]
+        self.table = {}
+        row = 0
+        for chunk in version.chunks:
+            text = version.articles[chunk.article_id].text
+            for s in chunk.sentences:
+                self.table.setdefault(text[s.start:s.end], vectors[row])
+                row += 1
+        self.fallback = fallback
+        self.encoded = 0  # sentences the full index did not have
+
+    def __call__(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.table]
+        if missing:
+            self.table.update(zip(missing, self.fallback(missing)))
+            self.encoded += len(missing)
+        return np.stack([self.table[t] for t in texts]).astype(np.float32)
+
+
+class CachedEncoder:
+    """The query encoder, each question encoded once however many fold indexes ask it."""
+
+    def __init__(self, encoder):
+        self.encoder, self.cache = encoder, {}
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if missing:
+            self.cache.update(zip(missing, self.encoder(missing)))
+        return np.stack([self.cache[t] for t in texts])
+
+
+@dataclass
+class HeldOut:
+    """One Harness per fold: that fold's questions, asked of an index without that fold's articles."""
+
+    harnesses: list[Harness]
+    order: list[tuple[int, int]]  # for each question of the full harness: (fold, position in that fold)
+
+    @classmethod
+    def build(cls, full: Harness, dataset: CovidQA, config: Config, work: Path) -> "HeldOut":
+        from ingest.pipeline import IngestPipeline
+        from ingest.store import IndexStore
+
+        folds = article_folds(q.target.item.article for q in full.data)
+        encoder = CachedEncoder(full.retriever.encoder)
+        vectors = StoredVectors(full.version, encoder)
+        harnesses, position = [], {}
+        exported = full.version.directory.parent / ENCODERS
+        for f in range(FOLDS):
+            base = work / f"fold{f}"
+            dataset.write_corpus(base / "corpus", only={a for a, g in folds.items() if g != f})
+            if exported.is_dir() and not (base / "index" / ENCODERS).exists():
+                # the full index's ONNX encoder, linked: the fold's ingest has nothing to export
+                shutil.copytree(exported, base / "index" / ENCODERS, copy_function=os.link)
+            same = replace(config, model=full.version.manifest["model"]["name"],
+                           chunk_words=int(full.version.manifest["chunk_words"]))
+            pipeline = IngestPipeline(same, embedder=vectors)
+            report = pipeline.run(base / "corpus", base / "index")
+            if report.version is None and not report.message.startswith("corpus unchanged"):
+                raise RuntimeError(f"fold {f} index not built: {report.message}")
+            version = IndexVersion.load(IndexStore(base / "index").require_live())
+            items = [q.target.item for q in full.data if folds[q.target.item.article] == f]
+            harnesses.append(Harness(version, encoder, gold_targets(version, items), full.candidates))
+            position |= {item.qid: (f, i) for i, item in enumerate(items)}
+        return cls(harnesses, [position[q.target.item.qid] for q in full.data])
+
+    def negatives(self, fusion, sentence_weight: float, scorer, top_k: int = 5,
+                  max_quotes: int = 3) -> list[AbstainSignals]:
+        """Abstain signals of every question (full harness order), asked without its article."""
+        per_fold = []
+        for h in self.harnesses:
+            signals = []
+            for q in h.data:
+                scores, rows = h.retrieve(q, fusion, sentence_weight)
+                cands = h.candidates_for(q, scores, rows, top_k)
+                _, sentence_scores = h.answer(q, cands, scorer, max_quotes) if len(cands.keys) else ([], np.zeros(0))
+                signals.append(h.signals(q, cands, sentence_scores))
+            per_fold.append(signals)
+        return [per_fold[f][i] for f, i in self.order]

@@ -76,6 +76,26 @@ def _broken_notices(blocks: list[Block], rules: FurnitureRules) -> set[int]:
     return found
 
 
+def cut_furniture_sentences(text: str, rules: FurnitureRules) -> tuple[str, list[str]]:
+    """Remove the furniture sentences (``rules.sentences``) from a paragraph -> (text left, removed).
+    The rest of the paragraph is kept character for character; a paragraph only ever loses whole
+    sentences and the space that followed (or preceded) them."""
+    if not rules.has_furniture_sentence(text):  # cheap test first: most paragraphs have none
+        return text, []
+    from ingest.sentences import split_sentences
+
+    removed, kept_text = [], text
+    for s in reversed(split_sentences(text)):
+        sentence = text[s.start:s.end]
+        if rules.has_furniture_sentence(sentence) and not rules.is_kept(sentence):
+            removed.append(sentence)
+            end = s.end
+            while end < len(kept_text) and kept_text[end] in " \t":
+                end += 1
+            kept_text = kept_text[:s.start] + kept_text[end:]
+    return kept_text.strip(), removed[::-1]
+
+
 def _title(raw: RawDocument, blocks: list[Block], dropped: set[int]) -> str | None:
     if raw.title:
         return normalise(raw.title)
@@ -98,6 +118,15 @@ def clean(raw: RawDocument, article_id: str, rules: FurnitureRules, repeated: fr
         consumed.update(same[:1])
         dropped |= {i for i, b in enumerate(blocks) if i not in dropped | consumed and b.kind != "heading"
                     and repeats_title(b.text, title) and not rules.is_kept(b.text)}
+    cut: list[str] = []
+    for i, b in enumerate(blocks):
+        if i not in dropped and i not in consumed and b.kind != "heading" and not rules.is_kept(b.text):
+            text, removed = cut_furniture_sentences(b.text, rules)
+            if removed:
+                cut += removed
+                blocks[i] = Block(b.kind, text, b.level, b.page)
+                if not text:
+                    dropped.add(i)
     dropped |= _empty_headings(blocks, dropped | consumed)
     body = [b for i, b in enumerate(blocks) if i not in dropped and i not in consumed]
     if not any(b.kind != "heading" for b in body):
@@ -108,7 +137,8 @@ def clean(raw: RawDocument, article_id: str, rules: FurnitureRules, repeated: fr
         notes.append("no title found; using the file name")
     text, sections = _assemble(title, body)
     return Article(id=article_id, title=title, source=article_id, text=text, sections=sections, url=raw.url,
-                   content_hash=content_hash, furniture_dropped=[b.text for i, b in enumerate(blocks) if i in dropped],
+                   content_hash=content_hash,
+                   furniture_dropped=[b.text for i, b in enumerate(blocks) if i in dropped and b.text] + cut,
                    notes=notes)
 
 

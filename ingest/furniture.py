@@ -14,6 +14,7 @@ from pathlib import Path
 from ingest.models import Block
 
 PATTERNS_FILE = Path(__file__).with_name("furniture_patterns.txt")
+SENTENCE_PATTERNS_FILE = Path(__file__).with_name("furniture_sentences.txt")
 OVERRIDE_FILE = ".verbatim.toml"
 
 _RELATED_HEADING = re.compile(
@@ -40,12 +41,13 @@ def _compile(patterns: list[str], origin: str) -> tuple[re.Pattern, ...]:
 class FurnitureRules:
     drop: tuple[re.Pattern, ...]
     keep: tuple[re.Pattern, ...] = ()
+    sentences: tuple[re.Pattern, ...] = ()  # furniture sentences inside a real paragraph
 
     @classmethod
     def load(cls, corpus_dir: Path | None = None) -> "FurnitureRules":
-        """Packaged default patterns plus ``<corpus_dir>/.verbatim.toml`` ``[furniture]`` drop/keep."""
-        lines = PATTERNS_FILE.read_text(encoding="utf-8").splitlines()
-        drop = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        """Packaged default patterns plus ``<corpus_dir>/.verbatim.toml`` ``[furniture]`` drop/keep/
+        drop_sentences."""
+        drop, sentences = _patterns(PATTERNS_FILE), _patterns(SENTENCE_PATTERNS_FILE)
         keep: list[str] = []
         override = Path(corpus_dir) / OVERRIDE_FILE if corpus_dir else None
         if override and override.is_file():
@@ -53,19 +55,27 @@ class FurnitureRules:
                 table = tomllib.loads(override.read_text(encoding="utf-8")).get("furniture", {})
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise ValueError(f"{override}: not valid TOML: {exc}") from None
-            for key, target in (("drop", drop), ("keep", keep)):
+            for key, target in (("drop", drop), ("keep", keep), ("drop_sentences", sentences)):
                 values = table.get(key, [])
                 if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                     raise ValueError(f"{override}: [furniture] {key} must be a list of regex strings")
                 target.extend(values)
         origin = str(override) if override else str(PATTERNS_FILE)
-        return cls(drop=_compile(drop, origin), keep=_compile(keep, origin))
+        return cls(drop=_compile(drop, origin), keep=_compile(keep, origin), sentences=_compile(sentences, origin))
 
     def is_boilerplate(self, text: str) -> bool:
         return any(p.search(text) for p in self.drop)
 
     def is_kept(self, text: str) -> bool:
         return any(p.search(text) for p in self.keep)
+
+    def has_furniture_sentence(self, text: str) -> bool:
+        return any(p.search(text) for p in self.sentences)
+
+
+def _patterns(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 def _is_blurb(block: Block) -> bool:

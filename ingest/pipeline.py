@@ -28,7 +28,7 @@ from ingest.report import FileOutcome, IngestReport
 from ingest.store import IndexStore
 from ingest.version import META, IndexVersion, write_version
 
-PIPELINE_VERSION = 2  # bump when reading/cleaning/chunking changes, so old versions are rebuilt
+PIPELINE_VERSION = 3  # bump when reading/cleaning/chunking changes, so old versions are rebuilt
 
 
 def _norm(text: str) -> str:

@@ -36,11 +36,23 @@ def test_every_reply_has_the_disclaimer_and_only_verbatim_quotes(report):
     assert report["verbatim_rate"] == 1.0, [c["id"] for c in report["cases"] if not c["verbatim"]]
 
 
+FURNITURE = ("how to store ketamine", "how to buy ketamine", "how ketamine is made", "newsletter", "cookies",
+             "kitty flipping", "k-cramps", "comedown", "leave a comment", "drop a comment", "akismet")
+
+
 def test_no_quote_comes_from_page_furniture(report):
-    furniture = ("how to store ketamine", "how to buy ketamine", "how ketamine is made", "newsletter",
-                 "cookies", "kitty flipping", "k-cramps", "comedown", "leave a comment")
     quoted = [(c["id"], q) for c in report["cases"] for q in c["quotes"]]
-    assert [(i, q) for i, q in quoted if any(f in q.lower() for f in furniture)] == []
+    assert [(i, q) for i, q in quoted if any(f in q.lower() for f in FURNITURE)] == []
+
+
+def test_no_quote_comes_from_page_furniture_even_with_abstention_off(sample_index, suite, config):
+    """Every question of the suite made to quote something: furniture must not be among the candidates."""
+    from assistant.assistant import Assistant
+
+    always = Assistant.from_index(sample_index, config=dataclasses.replace(config, abstain_threshold=-1e9))
+    quoted = [(case.id, q.text) for case in suite.cases for q in always.ask(case.question, case.history).quotes]
+    assert len({i for i, _ in quoted}) >= 45
+    assert [(i, q) for i, q in quoted if any(f in q.lower() for f in FURNITURE)] == []
 
 
 def test_same_index_and_cases_give_the_same_report(report, sample_assistant, suite, config):

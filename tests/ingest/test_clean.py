@@ -30,6 +30,10 @@ SEED_HEADINGS = ["What Is a Single Ketamine Infusion?", "Default Mode Network", 
                  "Therapeutic Developments", "Choosing the Right Treatment"]
 
 
+COMMENT_CALL = ("If you have experience with ketamine therapy, drop a comment below and let us know how you liked "
+                "your experience, and if you opted for a single treatment or a series.")
+
+
 def norm(text: str) -> str:
     return " ".join(text.split())
 
@@ -80,16 +84,36 @@ def test_seed_content_kept_exactly(seed, seed_article):
     assert len(content) == 38
     body = norm(seed.text)
     for paragraph in content:
-        assert paragraph in body, paragraph
+        assert paragraph.replace(" " + COMMENT_CALL, "") in body, paragraph
     for must in ["“Recent data suggest that Ketamine, given intravenously, might be the most important breakthrough",
                  "Thomas Insel, MD, Director of the National Institute of Mental Health, 2002–2015",
                  "Questions to ask a ketamine clinic include:", "Disclaimer: Ketamine is potentially categorized",
-                 "drop a comment below", "0.5 mg/kg", "2–100 minutes", "70%", "Social Anxiety Disorder (SAD) — Many"]:
+                 "0.5 mg/kg", "2–100 minutes", "70%", "Social Anxiety Disorder (SAD) — Many"]:
         assert must in seed.text, must
     # list items: one per line, bullets removed
     assert "\nWhere did your clinicians/doctors train in ketamine therapy?\nWhat is your success rate for treatment?\n" \
         in seed.text
     assert "•" not in seed.text
+
+
+def test_call_for_comments_is_cut_from_its_paragraph(seed):
+    assert "drop a comment" not in seed.text and COMMENT_CALL in seed.furniture_dropped
+    assert ("Having a list of questions ready can help provide a sense of preparedness before deciding to begin "
+            "treatment.\n\n") in seed.text
+
+
+def test_furniture_sentences_only_leave_whole_sentences(rules, tmp_path):
+    document = raw(H("Tea"), P("Green tea is steamed. Click here to read more. It keeps its colour."),
+                   P("Subscribe to our newsletter for weekly tips."), P("Black tea is oxidised."))
+    article = clean(document, "x", rules)
+    assert "Green tea is steamed. It keeps its colour." in article.text
+    assert "newsletter" not in article.text and "Black tea is oxidised." in article.text
+    assert article.furniture_dropped == ["Subscribe to our newsletter for weekly tips.", "Click here to read more."]
+    (tmp_path / ".verbatim.toml").write_text(
+        '[furniture]\ndrop_sentences = ["\\\\bkeeps its colour\\\\b"]\nkeep = ["^Click here to read more\\\\.$"]\n',
+        encoding="utf-8")
+    custom = clean(document, "x", FurnitureRules.load(tmp_path))
+    assert "Green tea is steamed. Click here to read more." in custom.text and "keeps its colour" not in custom.text
 
 
 def test_seed_title_sections_and_metadata(seed):

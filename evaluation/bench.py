@@ -50,7 +50,7 @@ def build_index(dataset: CovidQA, config: Config, progress: bool = False) -> tup
     dataset.write_corpus(corpus)
     pipeline = IngestPipeline(config)
     report = pipeline.run(corpus, index, progress=progress)
-    if (report.embedded and report.embedded == report.chunks) or not figures_file.exists():
+    if (report.embedded and report.embedded == report.sentences) or not figures_file.exists():
         figures = {"ingest_seconds": round(report.seconds, 2), "embed_seconds": round(report.embed_seconds, 2),
                    "export_seconds": round(report.export_seconds, 2), "export": report.export,
                    "phases": report.phases,

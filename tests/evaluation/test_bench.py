@@ -38,3 +38,23 @@ def test_render_shows_ingest_steps_export_source_and_ratio():
     assert "steps: read 0.2 s, clean_chunk 2.6 s, load_model 3.6 s, embed 75.7 s" in text
     assert "ONNX encoder linked from this machine's cache" in text
     assert "ratio 1.087" in text and "| Verbatim |" in text
+
+
+def test_ingest_figures_are_rewritten_whenever_everything_was_embedded(covidqa, config, tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    from evaluation.bench import build_index, cache_dir
+    from evaluation.covidqa import CovidQA
+
+    monkeypatch.setenv("VERBATIM_CACHE", str(tmp_path))
+    small = CovidQA({name: covidqa.articles[name] for name in sorted(covidqa.articles)[:2]}, [], "0" * 64)
+    index, first = build_index(small, config)
+    assert first["phases"]["embed"] > 0 and first["bare_encode_texts"] > 0
+    figures = cache_dir(small, config) / "ingest.json"
+    figures.write_text(json.dumps(first | {"marker": "stale"}))
+    _, unchanged = build_index(small, config)
+    assert unchanged["marker"] == "stale", "an unchanged corpus embeds nothing: the figures of the build stay"
+    shutil.rmtree(index)
+    _, rebuilt = build_index(small, config)
+    assert "marker" not in rebuilt and rebuilt["bare_encode_texts"] == first["bare_encode_texts"]

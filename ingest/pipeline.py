@@ -15,13 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.chunk import chunk_article
-from ingest.clean import FurnitureRules, clean, repeated_blocks
+from ingest.clean import FurnitureRules, repeated_blocks
 from ingest.config import Config
 from ingest.discover import CorpusFile, content_hash, discover
 from ingest.errors import RejectedFile
 from ingest.manifest import IndexFormatError
 from ingest.metadb import StoredArticle, read_articles
+from ingest.prepare import prepare, worth_a_worker
 from ingest.models import Block, Chunk, RawDocument
 from ingest.readers import read_document
 from ingest.report import FileOutcome, IngestReport
@@ -156,17 +156,19 @@ class IngestPipeline:
 
         pseudo = [RawDocument(aid, [Block("paragraph", k) for k in s.block_keys]) for aid, s in stored.items()]
         new_chunks: dict[str, list[Chunk]] = {}
-        with report.timed("clean_chunk"):
+        # a model still to load is loaded while a worker process cleans (ingest.prepare)
+        overlap = not dry_run and self._embedder is None and worth_a_worker(raws)
+        with report.timed("clean_chunk+load_model" if overlap else "clean_chunk"):
             repeated = repeated_blocks(list(raws.values()) + pseudo)
-            for rel, raw in raws.items():
-                try:
-                    article = clean(raw, rel, rules, repeated, hashes[rel])
-                except RejectedFile as error:
-                    self._reject(rel, error.reason, reusable, stored, report, hashes)
-                    statuses.pop(rel, None)
-                    continue
-                stored[rel] = StoredArticle(article, [b.text for b in raw.blocks])
-                new_chunks[rel] = chunk_article(article, self.config.chunk_words)
+            prepared = prepare(raws, rules, repeated, hashes, self.config.chunk_words,
+                               meanwhile=(lambda: self.embedder) if overlap else None)
+        for rel, result in prepared.items():
+            if isinstance(result, str):
+                self._reject(rel, result, reusable, stored, report, hashes)
+                statuses.pop(rel, None)
+                continue
+            stored[rel] = StoredArticle(result[0], [b.text for b in raws[rel].blocks])
+            new_chunks[rel] = result[1]
 
         removed = sorted(set(prev.articles if prev else {}) - {f.rel for f in candidates})
         report.outcomes += [FileOutcome(rel, "removed") for rel in removed]
@@ -203,8 +205,10 @@ class IngestPipeline:
             row += count
         fresh = None
         if texts:
-            with report.timed("load_model"):
-                embedder = self.embedder
+            if self._embedder is None:
+                with report.timed("load_model"):
+                    self.embedder  # noqa: B018 - loads the model
+            embedder = self.embedder
             with report.timed("embed"):
                 fresh = embedder(texts, progress=True)
         report.embed_seconds = report.phases.get("embed", 0.0)

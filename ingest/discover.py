@@ -47,3 +47,31 @@ def content_hash(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def identify(candidates: list[CorpusFile], previous: dict[str, dict]) -> tuple[list[CorpusFile], dict[str, str],
+                                                                              list[tuple[str, str, str]]]:
+    """Content hashes of the candidates (an unchanged size + mtime reuses ``previous``' hash, the
+    manifest's file table), dropping unreadable files and later copies of the same content.
+    -> (kept files, rel -> hash, [(rel, status, reason)] for the dropped ones)."""
+    kept, hashes, dropped, first_of = [], {}, [], {}
+    for file in candidates:
+        old = previous.get(file.rel, {})
+        try:
+            if old.get("size") == file.size and old.get("mtime_ns") == file.mtime_ns and old.get("hash"):
+                digest = old["hash"]
+            else:
+                digest = content_hash(file.path)
+        except FileNotFoundError:
+            dropped.append((file.rel, "rejected", "file vanished during ingest"))
+            continue
+        except OSError as error:
+            dropped.append((file.rel, "rejected", f"cannot read: {error.strerror or error}"))
+            continue
+        if digest in first_of:
+            dropped.append((file.rel, "duplicate", f"same content as {first_of[digest]}; indexed once"))
+            continue
+        first_of[digest] = file.rel
+        hashes[file.rel] = digest
+        kept.append(file)
+    return kept, hashes, dropped

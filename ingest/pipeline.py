@@ -17,7 +17,7 @@ import numpy as np
 
 from ingest.clean import FurnitureRules, repeated_blocks
 from ingest.config import Config
-from ingest.discover import CorpusFile, content_hash, discover
+from ingest.discover import discover, identify
 from ingest.errors import RejectedFile
 from ingest.manifest import IndexFormatError
 from ingest.metadb import StoredArticle, read_articles
@@ -25,6 +25,7 @@ from ingest.prepare import prepare, worth_a_worker
 from ingest.models import Block, Chunk, RawDocument
 from ingest.readers import read_document
 from ingest.report import FileOutcome, IngestReport
+from ingest.sentence_vectors import sentence_vectors
 from ingest.store import IndexStore
 from ingest.version import META, IndexVersion, write_version
 
@@ -108,28 +109,8 @@ class IngestPipeline:
         report.outcomes += [FileOutcome(rel, "ignored", "not an article file type") for rel in ignored]
         rules = FurnitureRules.load(corpus)
 
-        hashes: dict[str, str] = {}
-        kept: list[CorpusFile] = []
-        first_of: dict[str, str] = {}
-        for file in candidates:
-            old = prev_files.get(file.rel, {})
-            try:
-                if old.get("size") == file.size and old.get("mtime_ns") == file.mtime_ns and old.get("hash"):
-                    digest = old["hash"]
-                else:
-                    digest = content_hash(file.path)
-            except FileNotFoundError:
-                report.outcomes.append(FileOutcome(file.rel, "rejected", "file vanished during ingest"))
-                continue
-            except OSError as error:
-                report.outcomes.append(FileOutcome(file.rel, "rejected", f"cannot read: {error.strerror or error}"))
-                continue
-            if digest in first_of:
-                report.outcomes.append(FileOutcome(file.rel, "duplicate", f"same content as {first_of[digest]}; indexed once"))
-                continue
-            first_of[digest] = file.rel
-            hashes[file.rel] = digest
-            kept.append(file)
+        kept, hashes, dropped = identify(candidates, prev_files)
+        report.outcomes += [FileOutcome(rel, status, reason) for rel, status, reason in dropped]
 
         stored: dict[str, StoredArticle] = {}
         raws: dict[str, RawDocument] = {}
@@ -190,38 +171,12 @@ class IngestPipeline:
             return
         self._publish(store, report, prev, stored, new_chunks, hashes, candidates)
 
-    def _sentence_vectors(self, report, prev, stored, ordered) -> np.ndarray:
-        """One vector per sentence, in chunk order: new sentences embedded, unchanged ones copied."""
-        texts, new_rows, reused = [], [], []
-        row = 0
-        for chunk, is_new in ordered:
-            count = len(chunk.sentences)
-            if is_new:
-                text = stored[chunk.article_id].article.text
-                texts += [text[s.start:s.end] for s in chunk.sentences]
-                new_rows += range(row, row + count)
-            else:
-                reused.append((row, int(prev.sentence_start[chunk.id]), count))
-            row += count
-        fresh = None
-        if texts:
-            if self._embedder is None:
-                with report.timed("load_model"):
-                    self.embedder  # noqa: B018 - loads the model
-            embedder = self.embedder
-            with report.timed("embed"):
-                fresh = embedder(texts, progress=True)
-        report.embed_seconds = report.phases.get("embed", 0.0)
-        report.embedded = len(texts)
-        dim = fresh.shape[1] if fresh is not None else (prev.dense.d if prev is not None else 0)
-        vectors = np.zeros((row, dim), dtype=np.float32)
-        if fresh is not None:
-            vectors[new_rows] = fresh
-        if reused:
-            old = prev.vectors()
-            for target, source, count in reused:
-                vectors[target:target + count] = old[source:source + count]
-        return vectors
+    def _embed(self, texts: list[str], report: IngestReport) -> np.ndarray:
+        if self._embedder is None:
+            with report.timed("load_model"):
+                self.embedder  # noqa: B018 - loads the model
+        with report.timed("embed"):
+            return self.embedder(texts, progress=True)
 
     def _reject(self, rel, reason, reusable, stored, report, hashes) -> None:
         if rel in reusable:
@@ -248,7 +203,9 @@ class IngestPipeline:
         ordered = []  # (chunk, is new)
         for rel in sorted(stored):
             ordered += [(c, rel in new_chunks) for c in (new_chunks.get(rel) or old_rows.get(rel, []))]
-        vectors = self._sentence_vectors(report, prev, stored, ordered)
+        texts = {rel: stored[rel].article.text for rel in new_chunks}
+        vectors, report.embedded = sentence_vectors(ordered, texts, prev, lambda t: self._embed(t, report))
+        report.embed_seconds = report.phases.get("embed", 0.0)
         dim = vectors.shape[1]
         ordered = [c for c, _ in ordered]
         chunks = [Chunk(i, c.article_id, c.heading, c.text, c.start, c.end, c.sentences, c.page)

@@ -46,9 +46,10 @@ def abstain_signals(candidates, sentence_scores: np.ndarray, unknown: float) -> 
     from assistant.sentence_scorer import SENTENCE_FEATURES
 
     best = int(np.argmax(sentence_scores))
+    coverage = candidates.features[best, SENTENCE_FEATURES.index("coverage")]
     dense = candidates.features[:, SENTENCE_FEATURES.index("dense")]
-    return AbstainSignals(float(sentence_scores[best]), float(candidates.features[best, 0]), float(dense[best]),
-                          float(dense.max()), unknown)
+    return AbstainSignals(float(sentence_scores[best]), float(coverage), float(dense[best]), float(dense.max()),
+                          unknown)
 
 
 class AbstainPolicy:

@@ -31,7 +31,6 @@ class Responder:
         self.scorer = SentenceScorer()
         self.abstain = abstain
 
-
     def __call__(self, question: str, query: str, prefix: str = "") -> Answer:
         timings = {}
         started = time.perf_counter()

@@ -52,7 +52,7 @@ def choose_sentences(candidates: Candidates, scores: np.ndarray, chunks, max_quo
             continue  # it would be shown before the best sentence
         chosen.append(i)
     picked = [(candidates.keys[i], float(scores[i])) for i in chosen]
-    row, index = candidates.keys[order[0]]
     if candidates.texts[order[0]].rstrip().endswith(":"):
-        picked = [((row, index), best)] + [((row, j), best) for j in _list_items(chunks[row], index)]
+        picked = [((best_row, best_index), best)] + [((best_row, j), best)
+                                                     for j in _list_items(chunks[best_row], best_index)]
     return picked

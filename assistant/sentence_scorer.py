@@ -28,7 +28,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.terms import sentence_bigrams, sentence_tokens
-from ingest.lexical import tokenize
 
 SENTENCE_FEATURES = ("coverage", "matched", "bigram", "density", "chunk", "rank", "previous", "next", "length",
                      "number", "best_in_chunk", "dense", "dense_gap")
@@ -79,10 +78,6 @@ class Candidates:
     texts: list[str]
 
 
-def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
-    return set(zip(tokens, tokens[1:]))
-
-
 def sentence_candidates(query_weights: dict[str, float], rows: list[int], scores: np.ndarray, chunks, articles,
                         question: str = "", sentence_dense: np.ndarray | None = None,
                         sentence_start: np.ndarray | None = None) -> Candidates:
@@ -90,7 +85,7 @@ def sentence_candidates(query_weights: dict[str, float], rows: list[int], scores
     the question's cosine to every sentence row, ``sentence_start`` each chunk's first row."""
     total = sum(query_weights.values()) or 1.0
     n_terms = max(1, len(query_weights))
-    query_pairs = _pairs(tokenize(question)) if question else set()
+    query_pairs = sentence_bigrams(question) if question else frozenset()
     wanted = answer_pattern(question)
     best = float(scores[rows[0]]) if rows else 1.0
     keys, feats, texts = [], [], []

@@ -27,13 +27,6 @@ OFF_TOPIC = [
 ]
 
 
-def _signals(h: Harness, q: QuestionData, fusion, sentence_weight, scorer) -> AbstainSignals:
-    scores, rows = h.retrieve(q, fusion, sentence_weight)
-    cands = h.candidates_for(q, scores, rows, 5)
-    _, sentence_scores = h.answer(q, cands, scorer, 3) if len(cands.keys) else ([], np.zeros(0))
-    return h.signals(q, cands, sentence_scores)
-
-
 def _off_topic(h: Harness, fusion, sentence_weight, scorer) -> list[AbstainSignals]:
     from evaluation.covidqa import QAItem
     from evaluation.retrieval_metrics import GoldTarget
@@ -45,7 +38,7 @@ def _off_topic(h: Harness, fusion, sentence_weight, scorer) -> list[AbstainSigna
         features, sentence_dense = h.retriever.features(text, v)
         q = QuestionData(GoldTarget(QAItem(-1, text, "", "", 0.0), None, frozenset()),
                          features, weights, h._best_sentence(weights), sentence_dense)
-        out.append(_signals(h, q, fusion, sentence_weight, scorer))
+        out.append(h.question_signals(q, fusion, sentence_weight, scorer))
     return out
 
 
@@ -68,7 +61,7 @@ def _dense_accept(neg: np.ndarray, percentile: float = 97) -> float:
 
 def fit_abstention(h: Harness, held_out: HeldOut, fusion, sentence_weight, scorer, folds: np.ndarray) -> dict:
     as_rows = lambda signals: np.array([astuple(s) for s in signals], dtype=np.float64)  # noqa: E731
-    pos = as_rows([_signals(h, q, fusion, sentence_weight, scorer) for q in h.data])
+    pos = as_rows([h.question_signals(q, fusion, sentence_weight, scorer) for q in h.data])
     neg = as_rows(held_out.negatives(fusion, sentence_weight, scorer))
     off = as_rows(_off_topic(h, fusion, sentence_weight, scorer))
     oof_pos = np.zeros(len(pos), bool)  # True = abstained

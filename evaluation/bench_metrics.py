@@ -23,7 +23,7 @@ def system_row(h: Harness, held_out: HeldOut, fusion: WeightedFusion, sentence_w
         article5.append(any(h.version.chunks[r].article_id == q.target.item.article for r in rows[:5]))
         cands = h.candidates_for(q, scores, rows, top_k)
         hits = h.hits(q, cands)
-        picked, sentence_scores = h.answer(q, cands, scorer, max_quotes) if len(cands.keys) else ([], np.zeros(0))
+        picked, sentence_scores = h.answer(q, cands, scorer, max_quotes)
         first.append(bool(picked) and bool(hits[picked[0]]))
         any_.append(bool(picked) and bool(hits[picked].any()))
         abstain_pos.append(policy(h.signals(q, cands, sentence_scores)))

@@ -6,7 +6,8 @@ Each stage is a grid search. Per setting the per-question outcome is computed on
 chosen on the other folds' questions (folds are sets of whole articles) and scored on its own, so every
 figure printed is out-of-fold. The weights to ship are the ones chosen on all questions.
   1. retrieval: fusion weights + sentence rerank weight, objective span-recall@5 (then @1)
-  2. sentences: a pointwise logistic regression (does this sentence cover >= 50% of the gold span?)
+  2. sentences: a conditional logit over each question's candidate sentences (the softmax mass on those
+     covering >= 50% of the gold span), then the runner-up margin sweep
   3. abstention: a logistic regression on the abstain signals, balanced between answerable questions
      and the same questions with their own article removed from the index (plus off-topic questions)
 """

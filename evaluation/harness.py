@@ -113,3 +113,11 @@ class Harness:
     def signals(self, q: QuestionData, cands: Candidates, sentence_scores: np.ndarray):
         unknown = self.terms.unknown_share(q.weights)
         return abstain_signals(cands, sentence_scores, unknown)
+
+    def question_signals(self, q: QuestionData, fusion: WeightedFusion, sentence_weight: float,
+                         scorer: SentenceScorer, top_k: int = 5, max_quotes: int = 3):
+        """The abstain signals of one question, through the product's whole answering path."""
+        scores, rows = self.retrieve(q, fusion, sentence_weight)
+        cands = self.candidates_for(q, scores, rows, top_k)
+        _, sentence_scores = self.answer(q, cands, scorer, max_quotes)
+        return self.signals(q, cands, sentence_scores)

@@ -77,6 +77,7 @@ class HeldOut:
 
     harnesses: list[Harness]
     order: list[tuple[int, int]]  # for each question of the full harness: (fold, position in that fold)
+    encoded: int  # sentences the full index did not hold, so embedded for a fold index (0 on COVID-QA)
 
     @classmethod
     def build(cls, full: Harness, dataset: CovidQA, config: Config, work: Path) -> "HeldOut":
@@ -104,18 +105,11 @@ class HeldOut:
             items = [q.target.item for q in full.data if folds[q.target.item.article] == f]
             harnesses.append(Harness(version, encoder, gold_targets(version, items), full.candidates))
             position |= {item.qid: (f, i) for i, item in enumerate(items)}
-        return cls(harnesses, [position[q.target.item.qid] for q in full.data])
+        return cls(harnesses, [position[q.target.item.qid] for q in full.data], vectors.encoded)
 
     def negatives(self, fusion, sentence_weight: float, scorer, top_k: int = 5,
                   max_quotes: int = 3) -> list[AbstainSignals]:
         """Abstain signals of every question (full harness order), asked without its article."""
-        per_fold = []
-        for h in self.harnesses:
-            signals = []
-            for q in h.data:
-                scores, rows = h.retrieve(q, fusion, sentence_weight)
-                cands = h.candidates_for(q, scores, rows, top_k)
-                _, sentence_scores = h.answer(q, cands, scorer, max_quotes) if len(cands.keys) else ([], np.zeros(0))
-                signals.append(h.signals(q, cands, sentence_scores))
-            per_fold.append(signals)
+        per_fold = [[h.question_signals(q, fusion, sentence_weight, scorer, top_k, max_quotes) for q in h.data]
+                     for h in self.harnesses]
         return [per_fold[f][i] for f, i in self.order]

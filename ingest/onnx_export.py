@@ -190,17 +190,20 @@ def _share(final: Path, shared: Path) -> None:
         shutil.rmtree(temp, ignore_errors=True)
 
 
-def ensure_encoder(index_root: Path, model: str, load_embedder: Callable[[], object]) -> Path | None:
+def ensure_encoder(index_root: Path, model: str, load_embedder: Callable[[], object],
+                   on_status: Callable[[str], None] = lambda status: None) -> Path | None:
     """The encoder directory for ``model`` under ``index_root``, exported now if missing.
 
-    Never raises: on any failure prints one line on stderr and returns None (the ingest goes on).
-    Call while holding the index's writer lock.
+    ``on_status`` hears where it came from: "present" (already in the index), "linked" (from this
+    machine's cache), "exported" or "skipped". Never raises: on any failure prints one line on stderr
+    and returns None (the ingest goes on). Call while holding the index's writer lock.
     """
     try:
         if os.environ.get(DISABLE_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
             raise OnnxExportError(f"switched off by {DISABLE_ENV}")
         final = encoder_dir(index_root, model)
         if (final / SETTINGS_FILE).is_file():
+            on_status("present")
             return final
         final.parent.mkdir(parents=True, exist_ok=True)
         for stale in final.parent.glob(".tmp-*"):  # left by a killed ingest (we hold the lock)
@@ -210,17 +213,21 @@ def ensure_encoder(index_root: Path, model: str, load_embedder: Callable[[], obj
         try:
             if (shared / SETTINGS_FILE).is_file():
                 _link_copy(shared, temp)  # exported before on this machine
+                status = "linked"
             else:
                 export_encoder(load_embedder(), temp)
+                status = "exported"
             os.rename(temp, final)
         finally:
             shutil.rmtree(temp, ignore_errors=True)
         if not (shared / SETTINGS_FILE).is_file():
             _share(final, shared)
+        on_status(status)
         return final
     except Exception as error:  # noqa: BLE001 - an export failure must never stop an ingest
         reason = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()
         reason = reason[0] if reason else type(error).__name__
         print(f"verbatim: ONNX export skipped ({reason}); queries will use sentence-transformers",
               file=sys.stderr)
+        on_status("skipped")
         return None

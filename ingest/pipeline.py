@@ -21,8 +21,8 @@ from ingest.discover import discover, identify
 from ingest.errors import RejectedFile
 from ingest.manifest import IndexFormatError
 from ingest.metadb import StoredArticle, read_articles
-from ingest.prepare import prepare, worth_a_worker
 from ingest.models import Block, Chunk, RawDocument
+from ingest.prepare import prepare, worth_a_worker
 from ingest.readers import read_document
 from ingest.report import FileOutcome, IngestReport
 from ingest.sentence_vectors import sentence_vectors
@@ -66,25 +66,16 @@ class IngestPipeline:
                 store.clean_up()
             self._run(corpus, store, report, dry_run, progress)
             if not dry_run and store.live_name():
+                from ingest.onnx_export import ensure_encoder  # never raises: a notice on failure
+
                 with report.timed("export"):
-                    report.export = self._export(index)
+                    ensure_encoder(index, self.config.model, lambda: self.embedder,
+                                   on_status=lambda status: setattr(report, "export", status))
                 report.export_seconds = report.phases["export"]
         finally:
             store.unlock()
         report.seconds = time.perf_counter() - started
         return report
-
-    def _export(self, index: Path) -> str:
-        """Make sure the index has the ONNX query encoder; say where it came from."""
-        from ingest.onnx_export import SETTINGS_FILE, encoder_dir, ensure_encoder, machine_export
-
-        try:
-            status = ("present" if (encoder_dir(index, self.config.model) / SETTINGS_FILE).is_file() else
-                      "linked" if (machine_export(self.config.model) / SETTINGS_FILE).is_file() else "exported")
-        except Exception:  # noqa: BLE001 - ensure_encoder reports the same problem in its one-line notice
-            status = "exported"
-        # never raises: a notice on failure
-        return status if ensure_encoder(index, self.config.model, lambda: self.embedder) else "skipped"
 
     def _previous(self, store: IndexStore, report: IngestReport):
         live = store.live_dir()

@@ -8,6 +8,7 @@ def test_each_fold_index_lacks_exactly_its_own_articles(covidqa_harness, covidqa
     h, held_out = covidqa_harness, covidqa_held_out
     folds = article_folds(covidqa.articles)
     assert len(held_out.harnesses) == FOLDS
+    assert held_out.encoded == 0, "every sentence of a fold index is one the full index already embedded"
     for f, fold in enumerate(held_out.harnesses):
         assert set(fold.version.articles) == {a for a, g in folds.items() if g != f}
         assert {q.target.item.article for q in fold.data} <= {a for a, g in folds.items() if g == f}

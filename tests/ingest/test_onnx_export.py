@@ -35,6 +35,7 @@ def test_next_ingest_reuses_the_export(writable_index, repo_dir, tmp_path, seed_
     pipeline = IngestPipeline(config)  # no embedder: loading the model would show up as pipeline._embedder
     report = pipeline.run(corpus, writable_index)
     assert report.message.startswith("corpus unchanged"), report.render()
+    assert report.export == "present"
     assert pipeline._embedder is None, "an existing export must not load the model"
     after = model.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
@@ -60,6 +61,7 @@ def test_failed_export_does_not_stop_the_ingest(tmp_path, repo_dir, embedder, co
     report = IngestPipeline(config, embedder=embedder).run(repo_dir / "corpus", index)
     assert report.version == "v0001", report.render()
     assert IndexStore(index).live_name() == "v0001"
+    assert report.export == "skipped"
     err = capsys.readouterr().err
     assert NOTICE in err and "queries will use sentence-transformers" in err
     assert len([line for line in err.splitlines() if NOTICE in line]) == 1
@@ -86,7 +88,9 @@ def test_export_is_atomic_and_clears_leftovers(tmp_path, embedder, config, monke
     stale = root / ENCODERS / ".tmp-999999-deadbeef"
     stale.mkdir(parents=True)
     (stale / MODEL_FILE).write_bytes(b"half an onnx file")  # what a killed ingest leaves
-    final = ensure_encoder(root, config.model, lambda: embedder)
+    heard = []
+    final = ensure_encoder(root, config.model, lambda: embedder, on_status=heard.append)
+    assert heard == ["exported"]
     assert final == encoder_dir(root, config.model)
     assert not stale.exists()
     assert (final / SETTINGS_FILE).is_file() and (final / MODEL_FILE).stat().st_size > 10_000_000
@@ -95,7 +99,10 @@ def test_export_is_atomic_and_clears_leftovers(tmp_path, embedder, config, monke
 def test_a_new_index_root_links_this_machines_export(sample_index, tmp_path, config):
     shared = machine_export(config.model)
     assert (shared / SETTINGS_FILE).is_file(), "the first export of the run is kept in the machine cache"
-    final = ensure_encoder(tmp_path / "other-index", config.model, lambda: pytest.fail("must not export again"))
+    heard = []
+    final = ensure_encoder(tmp_path / "other-index", config.model, lambda: pytest.fail("must not export again"),
+                           on_status=heard.append)
+    assert heard == ["linked"]
     for name in (MODEL_FILE, TOKENIZER_FILE, SETTINGS_FILE):
         assert (final / name).stat().st_ino == (shared / name).stat().st_ino
     assert (encoder_dir(sample_index, config.model) / MODEL_FILE).stat().st_ino == (shared / MODEL_FILE).stat().st_ino

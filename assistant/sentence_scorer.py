@@ -32,19 +32,19 @@ from assistant.terms import sentence_bigrams, sentence_tokens
 SENTENCE_FEATURES = ("coverage", "matched", "bigram", "density", "chunk", "rank", "previous", "next", "length",
                      "number", "best_in_chunk", "dense", "dense_gap")
 DEFAULT_SENTENCE_WEIGHTS = {
-    "coverage": -2.0493,
-    "matched": 5.8146,
-    "bigram": 1.9129,
-    "density": -1.8804,
-    "chunk": 9.2343,
-    "rank": 0.294,
-    "previous": 1.3411,
-    "next": 0.2959,
-    "length": 0.6785,
-    "number": 1.8039,
-    "best_in_chunk": 0.6838,
-    "dense": 1.5122,
-    "dense_gap": 3.3291,
+    "coverage": -1.9437,
+    "matched": 5.8428,
+    "bigram": 1.8922,
+    "density": -1.6074,
+    "chunk": 9.0453,
+    "rank": 0.3081,
+    "previous": 1.2453,
+    "next": 0.2965,
+    "length": 0.7456,
+    "number": 1.8365,
+    "best_in_chunk": 0.6353,
+    "dense": 1.4921,
+    "dense_gap": 3.2789,
 }
 _QUANTITY = re.compile(r"\b(how (many|much|long|often|old|far|large|big|high|low)|what (percent|percentage|proportion|share|"
                        r"number|year|age|size|dose|rate|ratio)|when)\b", re.I)

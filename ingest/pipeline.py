@@ -29,7 +29,7 @@ from ingest.sentence_vectors import sentence_vectors
 from ingest.store import IndexStore
 from ingest.version import META, IndexVersion, write_version
 
-PIPELINE_VERSION = 3  # bump when reading/cleaning/chunking changes, so old versions are rebuilt
+PIPELINE_VERSION = 4  # bump when reading/cleaning/chunking changes, so old versions are rebuilt
 
 
 def _norm(text: str) -> str:

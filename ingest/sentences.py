@@ -20,6 +20,10 @@ from ingest.models import Sentence
 _LINE_BREAKS = re.compile(r"\n+")
 FAST_PYSBD = "0.3.4"  # the pysbd release whose abbreviation scan _search_present_abbreviations reproduces
 _PLAIN_ABBREVIATION = re.compile(r"[a-z0-9]+")
+# pysbd ends a sentence after these when the next word is a citation or a lower-case word ("Zhou et al. (9)
+# studied", "Eimeria spp. infections", "Ae. aegypti"); such a cut quotes half a sentence, so it is undone.
+_CITED_ABBREVIATION = re.compile(r"(\bet al|\bs(ub)?spp?|\bspp?)\.$")
+_INITIAL = re.compile(r"(^|[\s(])[A-Z][a-z]?\.$")
 
 
 def _search_present_abbreviations(self, text):
@@ -77,7 +81,10 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
             start = text.find(stripped, cursor, pos)
             if start < 0:  # pysbd altered the text: stop here, the tail below keeps the rest whole
                 break
-            spans.append(Sentence(offset + start, offset + start + len(stripped)))
+            if spans and spans[-1].end > offset + line_start and _continues(text, spans[-1], offset, start):
+                spans[-1] = Sentence(spans[-1].start, offset + start + len(stripped))
+            else:
+                spans.append(Sentence(offset + start, offset + start + len(stripped)))
             cursor = start + len(stripped)
         # whatever pysbd did not return (rare) becomes one more sentence, so no text is lost
         tail = text[cursor:pos].strip()
@@ -85,3 +92,12 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
             start = text.find(tail, cursor, pos)
             spans.append(Sentence(offset + start, offset + start + len(tail)))
     return spans
+
+
+def _continues(text: str, previous: Sentence, offset: int, start: int) -> bool:
+    """Does the piece at ``start`` continue ``previous`` (cut after an abbreviation, not a sentence end)?"""
+    before = text[previous.start - offset:previous.end - offset]
+    first = text[start:start + 1]
+    if _CITED_ABBREVIATION.search(before):
+        return first.islower() or first in "(["
+    return bool(_INITIAL.search(before)) and first.islower()

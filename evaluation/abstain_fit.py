@@ -59,6 +59,9 @@ def _dense_accept(neg: np.ndarray, percentile: float = 97) -> float:
     return round(float(np.percentile(neg[:, AbstainSignals.names().index("best_dense")], percentile)), 4)
 
 
+THRESHOLDS = (0.0, -0.5, -1.0, -1.5)
+
+
 def fit_abstention(h: Harness, held_out: HeldOut, fusion, sentence_weight, scorer, folds: np.ndarray) -> dict:
     as_rows = lambda signals: np.array([astuple(s) for s in signals], dtype=np.float64)  # noqa: E731
     pos = as_rows([h.question_signals(q, fusion, sentence_weight, scorer) for q in h.data])
@@ -85,4 +88,12 @@ def fit_abstention(h: Harness, held_out: HeldOut, fusion, sentence_weight, score
             "off_topic_abstain_rate_in_sample": round(float(np.mean([policy(AbstainSignals(*r)) for r in off])), 4),
         },
         "chosen_all": params,
+        # in-sample, with the weights fitted on all folds: the operating points a config can choose
+        "threshold_sweep": {str(t): {"abstain_rate_answerable": _rate(AbstainPolicy(params, t), pos),
+                                     "abstain_rate_without_article": _rate(AbstainPolicy(params, t), neg)}
+                            for t in THRESHOLDS},
     }
+
+
+def _rate(policy: AbstainPolicy, rows: np.ndarray) -> float:
+    return round(float(np.mean([policy(AbstainSignals(*r)) for r in rows])), 4)

@@ -16,14 +16,19 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from assistant.fusion import WeightedFusion
 from assistant.sentence_scorer import SENTENCE_FEATURES, SentenceScorer
+from evaluation.abstain_fit import fit_abstention
+from evaluation.covidqa import CovidQA
 from evaluation.harness import Harness
-from evaluation.holdout import FOLDS, article_folds
+from evaluation.holdout import FOLDS, HeldOut, article_folds
+from evaluation.misses import miss_profile
+from ingest.config import Config
 
 RETRIEVAL_GRID = {"dense": [0.25, 0.5, 0.75, 1.0, 1.5], "article": [0, 0.2, 0.4], "dense_article": [0, 0.3],
                   "sentence": [0, 0.5, 1.0, 1.5, 2.5]}
@@ -99,6 +104,11 @@ def fit_sentence_weights(prepared: list, l2: float = 0.01) -> dict:
     return {name: round(float(v), 4) for name, v in zip(SENTENCE_FEATURES, w)}
 
 
+def fold_sentence_weights(prepared: list, folds: np.ndarray) -> list[dict]:
+    """Per fold, the sentence weights fitted on the other folds' questions."""
+    return [fit_sentence_weights([p for p, g in zip(prepared, folds) if g != f]) for f in range(FOLDS)]
+
+
 def sentence_figures(h: Harness, prepared: list, weights: dict, max_quotes=3) -> np.ndarray:
     scorer = SentenceScorer(weights)
     out = np.zeros((len(prepared), 3))
@@ -144,8 +154,7 @@ def main() -> None:
     fusion = WeightedFusion({k: v for k, v in chosen.items() if k != "sentence"})
     prepared = prepare_sentences(h, fusion, chosen["sentence"])
     oof = np.zeros((len(prepared), 3))
-    for f in range(FOLDS):
-        weights = fit_sentence_weights([p for p, g in zip(prepared, folds) if g != f])
+    for f, weights in enumerate(fold_sentence_weights(prepared, folds)):
         held = [i for i, g in enumerate(folds) if g == f]
         oof[held] = sentence_figures(h, [prepared[i] for i in held], weights)
     sentence_all = fit_sentence_weights(prepared)
@@ -153,13 +162,7 @@ def main() -> None:
                                        "quotes_per_answer": round(oof[:, 2].mean(), 2)},
                       "chosen_all": sentence_all}))
     print(json.dumps({"margins": margin_sweep(h, prepared, sentence_all)}))
-    import tempfile
-
-    from evaluation.abstain_fit import fit_abstention
-    from evaluation.covidqa import CovidQA
-    from evaluation.holdout import HeldOut
-    from ingest.config import Config
-
+    print(json.dumps({"misses": miss_profile(h, prepared, SentenceScorer(sentence_all))}))
     with tempfile.TemporaryDirectory(prefix="verbatim-held-out-") as work:
         held_out = HeldOut.build(h, CovidQA.load(args.data), Config(), Path(work))
         print(json.dumps(fit_abstention(h, held_out, fusion, chosen["sentence"], SentenceScorer(sentence_all), folds)))

@@ -4,7 +4,7 @@ abstention.
 The articles are split into the same folds as the fitting (whole articles, ``article_folds``). For each
 fold an index of the *other* folds' articles is built with the product's own ingest (its own BM25
 statistics, chunks and furniture detection), and the fold's questions are asked of it. Nothing is
-embedded twice: ``StoredVectors`` hands the ingest the full index's sentence vectors, and only a
+embedded twice: a ``MemoEncoder`` hands the ingest the full index's sentence vectors, and only a
 sentence the full index never saw (none, in practice) is encoded, with the query encoder.
 
     HeldOut.build(full_harness, dataset, config, work_dir).negatives(fusion, weight, scorer) -> signals
@@ -34,41 +34,30 @@ def article_folds(articles) -> dict[str, int]:
     return {a: i % FOLDS for i, a in enumerate(sorted(set(articles)))}
 
 
-class StoredVectors:
-    """An embedder for ``IngestPipeline`` that returns the vectors a built index already holds."""
+class MemoEncoder:
+    """``encoder`` with a memory: each distinct text is encoded once, and texts in ``known`` (text ->
+    vector) never. ``encoded`` counts the texts actually encoded. Also an ``IngestPipeline`` embedder."""
 
-    def __init__(self, version: IndexVersion, fallback):
-        vectors = version.vectors()
-        self.dim = vectors.shape[1]
-        self.table = {}
-        row = 0
-        for chunk in version.chunks:
-            text = version.articles[chunk.article_id].text
-            for s in chunk.sentences:
-                self.table.setdefault(text[s.start:s.end], vectors[row])
-                row += 1
-        self.fallback = fallback
-        self.encoded = 0  # sentences the full index did not have
+    def __init__(self, encoder, known: dict | None = None):
+        self.encoder, self.table, self.encoded = encoder, dict(known or {}), 0
 
     def __call__(self, texts: list[str], progress: bool = False) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self.table]
         if missing:
-            self.table.update(zip(missing, self.fallback(missing)))
+            self.table.update(zip(missing, self.encoder(missing)))
             self.encoded += len(missing)
         return np.stack([self.table[t] for t in texts]).astype(np.float32)
 
 
-class CachedEncoder:
-    """The query encoder, each question encoded once however many fold indexes ask it."""
-
-    def __init__(self, encoder):
-        self.encoder, self.cache = encoder, {}
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        if missing:
-            self.cache.update(zip(missing, self.encoder(missing)))
-        return np.stack([self.cache[t] for t in texts])
+def stored_vectors(version: IndexVersion) -> dict[str, np.ndarray]:
+    """Sentence text -> the vector a built index holds for it."""
+    vectors, table, row = version.vectors(), {}, 0
+    for chunk in version.chunks:
+        text = version.articles[chunk.article_id].text
+        for s in chunk.sentences:
+            table.setdefault(text[s.start:s.end], vectors[row])
+            row += 1
+    return table
 
 
 @dataclass
@@ -85,8 +74,8 @@ class HeldOut:
         from ingest.store import IndexStore
 
         folds = article_folds(q.target.item.article for q in full.data)
-        encoder = CachedEncoder(full.retriever.encoder)
-        vectors = StoredVectors(full.version, encoder)
+        encoder = MemoEncoder(full.retriever.encoder)  # each question encoded once across the folds
+        vectors = MemoEncoder(encoder, stored_vectors(full.version))
         harnesses, position = [], {}
         exported = full.version.directory.parent / ENCODERS
         for f in range(FOLDS):

@@ -25,7 +25,7 @@ import numpy as np
 from assistant.fusion import WeightedFusion
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
 from assistant.sentence_scorer import SentenceScorer
-from evaluation.fit import fit_sentence_weights, folds_of, prepare_sentences
+from evaluation.fit import fold_sentence_weights, folds_of, prepare_sentences
 from evaluation.holdout import FOLDS
 
 K = 16  # candidates the reader re-ranks per question (a covering one is among them for ~0.79 of questions)
@@ -38,8 +38,8 @@ def candidate_lists(h) -> list[dict]:
     folds = folds_of(h)
     prepared = prepare_sentences(h, WeightedFusion(), DEFAULT_SENTENCE_WEIGHT)
     out: list[dict] = [{} for _ in prepared]
-    for f in range(FOLDS):
-        scorer = SentenceScorer(fit_sentence_weights([p for p, g in zip(prepared, folds) if g != f]))
+    for f, weights in enumerate(fold_sentence_weights(prepared, folds)):
+        scorer = SentenceScorer(weights)
         for i in np.flatnonzero(folds == f):
             q, cands, hits = prepared[i]
             scores = scorer(cands) if len(cands.keys) else np.zeros(0)

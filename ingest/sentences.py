@@ -22,7 +22,7 @@ FAST_PYSBD = "0.3.4"  # the pysbd release whose abbreviation scan _search_presen
 _PLAIN_ABBREVIATION = re.compile(r"[a-z0-9]+")
 # pysbd ends a sentence after these when the next word is a citation or a lower-case word ("Zhou et al. (9)
 # studied", "Eimeria spp. infections", "Ae. aegypti"); such a cut quotes half a sentence, so it is undone.
-_CITED_ABBREVIATION = re.compile(r"(\bet al|\bs(ub)?spp?|\bspp?)\.$")
+_CITED_ABBREVIATION = re.compile(r"\b(et al|subsp|ssp|spp?)\.$")
 _INITIAL = re.compile(r"(^|[\s(])[A-Z][a-z]?\.$")
 
 
@@ -73,7 +73,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
         pos = line_start + len(line)
         if not line.strip():
             continue
-        cursor = line_start
+        cursor, line_first = line_start, len(spans)
         for piece in _segmenter().processor(line).process():
             stripped = piece.strip()
             if not stripped:
@@ -81,7 +81,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
             start = text.find(stripped, cursor, pos)
             if start < 0:  # pysbd altered the text: stop here, the tail below keeps the rest whole
                 break
-            if spans and spans[-1].end > offset + line_start and _continues(text, spans[-1], offset, start):
+            if len(spans) > line_first and _continues(text, spans[-1], offset, start):
                 spans[-1] = Sentence(spans[-1].start, offset + start + len(stripped))
             else:
                 spans.append(Sentence(offset + start, offset + start + len(stripped)))

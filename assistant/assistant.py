@@ -33,6 +33,7 @@ class Assistant:
         self.store = store
         self.config = config
         self.encoder = encoder
+        self.ranker = self._load_ranker()
         self._lock = threading.Lock()
         self._responder = self._make_responder(version)
         self._watcher: threading.Thread | None = None
@@ -45,10 +46,18 @@ class Assistant:
         version = IndexVersion.load(store.require_live(), model=config.model)
         return cls(store, version, config, load_query_encoder(config, embedder=embedder, index_root=store.root))
 
+    def _load_ranker(self):
+        """The quote ranker's export in this index root, or None (switched off, or not exported yet)."""
+        if not self.config.quote_ranker:
+            return None
+        from assistant.quote_ranker import load_quote_ranker
+
+        return load_quote_ranker(self.store.root)
+
     def _make_responder(self, version: IndexVersion) -> Responder:
         return Responder(
             version, self.encoder, WeightedFusion(self.config.fusion_weights),
-            AbstainPolicy(threshold=self.config.abstain_threshold), self.config,
+            AbstainPolicy(threshold=self.config.abstain_threshold), self.config, self.ranker,
         )
 
     # ---- the index version -------------------------------------------------------------------
@@ -73,6 +82,8 @@ class Assistant:
             if live == self.index_version:
                 return False
             version = IndexVersion.load(self.store.root / live, model=self.config.model)
+            if self.ranker is None and self.config.quote_ranker:  # the ingest that published may have exported it
+                self.ranker = self._load_ranker()
             self._responder = self._make_responder(version)  # one reference swap: atomic for readers
         return True
 

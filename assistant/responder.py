@@ -10,6 +10,7 @@ import time
 import numpy as np
 
 from assistant.abstain import AbstainPolicy, abstain_signals
+from assistant.quote_ranker import rerank_quotes
 from assistant.answer import Answer
 from assistant.compose import Pick, abstain_text, answer_text, build_quotes
 from assistant.fusion import WeightedFusion
@@ -23,13 +24,15 @@ from ingest.version import IndexVersion
 
 
 class Responder:
-    def __init__(self, version: IndexVersion, encoder, fusion: WeightedFusion, abstain: AbstainPolicy, config: Config):
+    def __init__(self, version: IndexVersion, encoder, fusion: WeightedFusion, abstain: AbstainPolicy, config: Config,
+                 ranker=None):
         self.version = version
         self.config = config
         self.retriever = HybridRetriever(version, encoder, fusion, config.candidates)
         self.terms = self.retriever.terms
         self.scorer = SentenceScorer()
         self.abstain = abstain
+        self.ranker = ranker  # assistant.quote_ranker.OnnxQuoteRanker, or None: the lexical scorer alone
 
     def __call__(self, question: str, query: str, prefix: str = "") -> Answer:
         timings = {}
@@ -50,10 +53,14 @@ class Responder:
             text = abstain_text(titles, prefix=prefix)
             return Answer(question, text, [], [], True, False, DISCLAIMER, timings, suggestions=titles,
                           index_version=self.version.name)
+        if self.ranker is not None:  # after the abstention, which is calibrated on the scorer's scores
+            scores = rerank_quotes(scores, candidates.texts, query, self.ranker, self.ranker.candidates,
+                                   self.ranker.beta)
+            timings["rank"] = _ms(started) - timings["retrieve"] - timings["score"]
         picks = [Pick(row, i, float(s)) for (row, i), s in choose_sentences(candidates, scores, self.version.chunks,
                                                                             self.config.max_quotes)]
         quotes, citations = build_quotes(picks, self.version.chunks, self.version.articles)
-        timings["compose"] = _ms(started) - timings["retrieve"] - timings["score"]
+        timings["compose"] = _ms(started) - sum(timings.values())
         return Answer(question, answer_text(quotes, citations, prefix), quotes, citations, False, False,
                       DISCLAIMER, timings, index_version=self.version.name)
 

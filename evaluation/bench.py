@@ -22,6 +22,7 @@ from evaluation.covidqa import CovidQA
 from evaluation.holdout import HeldOut
 from ingest.config import Config, cache_root
 
+RANKED = "Verbatim + quote ranker"
 SYSTEMS = {
     "BM25": ({"bm25": 1.0, "dense": 0.0, "article": 0.0, "dense_article": 0.0}, 0.0),
     "dense": ({"bm25": 0.0, "dense": 1.0, "article": 0.0, "dense_article": 0.0}, 0.0),
@@ -98,7 +99,9 @@ def machine() -> dict:
 
 def run_bench(data: Path, config: Config, progress: bool = False) -> BenchResult:
     from evaluation.bench_data import load_bench
+    from assistant.quote_ranker import load_quote_ranker
     from evaluation.bench_metrics import system_row
+    from ingest.quote_ranker_export import ensure_quote_ranker
 
     dataset = CovidQA.load(data)
     started = time.time()
@@ -118,6 +121,13 @@ def run_bench(data: Path, config: Config, progress: bool = False) -> BenchResult
                                        config.max_quotes)
     questions = [q.target.item.question for q in h.data]
     result.rows["Verbatim"] |= latency(index, questions, config)
+    ensure_quote_ranker(index)  # the option's row: made once per machine, linked after
+    ranker = load_quote_ranker(index)
+    if ranker is not None:
+        weights, sentence_weight = SYSTEMS["Verbatim"]
+        row = system_row(h, held_out, WeightedFusion(weights or config.fusion_weights), sentence_weight, scorer,
+                         policy, config.top_k, config.max_quotes, ranker)
+        result.rows[RANKED] = row | latency(index, questions, config.with_overrides(quote_ranker=True))
     result.speed = speed_figures(index, questions)
     return result
 
@@ -144,6 +154,9 @@ def render(result: BenchResult) -> str:
     for name, row in result.rows.items():
         lines.append(f"| {name} | " + " | ".join(str(row.get(c, "")) for c in COLUMNS) + " |")
     ing = result.ingest
+    if RANKED in result.rows:
+        lines += ["", f"{RANKED}: the option `quote_ranker = true`. Its answer hits are in-sample (the ranker was "
+                      "trained on these questions); out-of-fold: `python -m evaluation.quote_ranker_fit --index DIR`."]
     lines.append("")
     from evaluation.peers import peer_lines
 

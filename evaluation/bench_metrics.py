@@ -5,6 +5,7 @@ import numpy as np
 
 from assistant.abstain import AbstainPolicy
 from assistant.fusion import WeightedFusion
+from assistant.quote_ranker import rerank_quotes
 from assistant.sentence_scorer import SentenceScorer
 from evaluation.harness import Harness
 from evaluation.holdout import HeldOut
@@ -12,8 +13,11 @@ from evaluation.retrieval_metrics import KS
 
 
 def system_row(h: Harness, held_out: HeldOut, fusion: WeightedFusion, sentence_weight: float,
-               scorer: SentenceScorer, policy: AbstainPolicy, top_k: int = 5, max_quotes: int = 3) -> dict:
-    """Figures of one retrieval setting; ``held_out`` asks each question of an index without its article."""
+               scorer: SentenceScorer, policy: AbstainPolicy, top_k: int = 5, max_quotes: int = 3,
+               ranker=None) -> dict:
+    """Figures of one retrieval setting; ``held_out`` asks each question of an index without its article.
+    With ``ranker`` (assistant.quote_ranker) the quotes are re-ranked as the product does when
+    ``quote_ranker`` is on; the abstention never uses the ranker."""
     span = {k: [] for k in KS}
     article5, first, any_, abstain_pos, abstain_neg = [], [], [], [], []
     for q in h.data:
@@ -24,6 +28,10 @@ def system_row(h: Harness, held_out: HeldOut, fusion: WeightedFusion, sentence_w
         cands = h.candidates_for(q, scores, rows, top_k)
         hits = h.hits(q, cands)
         picked, sentence_scores = h.answer(q, cands, scorer, max_quotes)
+        if ranker is not None:
+            reranked = rerank_quotes(sentence_scores, cands.texts, q.target.item.question, ranker,
+                                     ranker.candidates, ranker.beta)
+            picked = h.pick(cands, reranked, max_quotes) if len(reranked) else []
         first.append(bool(picked) and bool(hits[picked[0]]))
         any_.append(bool(picked) and bool(hits[picked].any()))
         abstain_pos.append(policy(h.signals(q, cands, sentence_scores)))

@@ -105,10 +105,14 @@ class Harness:
         """The product's sentence choice -> (picked candidate indices in the order a reader sees them,
         sentence scores)."""
         scores = scorer(cands) if len(cands.keys) else np.zeros(0, np.float32)
+        return self.pick(cands, scores, max_quotes, margin), scores
+
+    def pick(self, cands: Candidates, scores: np.ndarray, max_quotes: int, margin: float = RUNNER_UP_MARGIN):
+        """The product's choice given sentence scores -> picked candidate indices in reading order."""
         picks = [Pick(row, i, score) for (row, i), score in
                  choose_sentences(cands, scores, self.version.chunks, max_quotes, margin)]
         index = {key: i for i, key in enumerate(cands.keys)}
-        return [index[(p.row, p.sentence)] for group in display_groups(picks) for p in group], scores
+        return [index[(p.row, p.sentence)] for group in display_groups(picks) for p in group]
 
     def signals(self, q: QuestionData, cands: Candidates, sentence_scores: np.ndarray):
         unknown = self.terms.unknown_share(q.weights)

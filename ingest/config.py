@@ -40,6 +40,9 @@ class Config:
     max_quotes: int = 3
     fusion_weights: dict = field(default_factory=dict)  # empty: the fitted defaults in assistant
     abstain_threshold: float | None = None  # None: the calibrated default in assistant
+    # re-rank quotes with the cross-encoder (ingest.quote_ranker): better first quotes on COVID-QA, but
+    # ~90 ms a question against ~8 ms, so off by default (the query-speed targets); exported at ingest when on
+    quote_ranker: bool = False
     # serving
     host: str = "127.0.0.1"
     port: int = 7860

@@ -117,7 +117,7 @@ def export_encoder(embedder, target: Path) -> None:
             return self.bert(input_ids=input_ids, attention_mask=attention_mask, **extra).last_hidden_state
 
     backend = embedder.model.tokenizer.backend_tokenizer
-    target.mkdir(parents=True)
+    target.mkdir(parents=True, exist_ok=True)
     (target / TOKENIZER_FILE).write_text(backend.to_str(), encoding="utf-8")
     mask = torch.ones((2, 8), dtype=torch.long)
     mask[1, 5:] = 0  # padding in the sample, so the graph keeps the mask
@@ -170,11 +170,11 @@ def machine_export(model: str) -> Path:
 
 def _link_copy(source: Path, target: Path) -> None:
     target.mkdir(parents=True)
-    for name in (MODEL_FILE, TOKENIZER_FILE, SETTINGS_FILE):
+    for file in sorted(p for p in source.iterdir() if p.is_file()):
         try:
-            os.link(source / name, target / name)
+            os.link(file, target / file.name)
         except OSError:  # another file system
-            shutil.copy2(source / name, target / name)
+            shutil.copy2(file, target / file.name)
 
 
 def _share(final: Path, shared: Path) -> None:
@@ -198,36 +198,47 @@ def ensure_encoder(index_root: Path, model: str, load_embedder: Callable[[], obj
     machine's cache), "exported" or "skipped". Never raises: on any failure prints one line on stderr
     and returns None (the ingest goes on). Call while holding the index's writer lock.
     """
+    return ensure_export(lambda: encoder_dir(index_root, model), lambda: machine_export(model),
+                         lambda target: export_encoder(load_embedder(), target), on_status,
+                         "ONNX export skipped ({}); queries will use sentence-transformers")
+
+
+def ensure_export(final_dir: Callable[[], Path], shared_dir: Callable[[], Path], export: Callable[[Path], None],
+                  on_status: Callable[[str], None], notice: str, marker: str = SETTINGS_FILE) -> Path | None:
+    """Shared by every export made at ingest: ``final_dir()`` if it is complete, else links to
+    ``shared_dir()`` (this machine's copy), else ``export(temp)`` renamed into place and shared. A directory
+    is complete when it holds ``marker`` (written last).
+    Never raises: on failure prints ``notice`` (with the reason) on stderr, reports "skipped", returns None."""
     try:
         if os.environ.get(DISABLE_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
             raise OnnxExportError(f"switched off by {DISABLE_ENV}")
-        final = encoder_dir(index_root, model)
-        if (final / SETTINGS_FILE).is_file():
+        final = final_dir()
+        if (final / marker).is_file():
             on_status("present")
             return final
         final.parent.mkdir(parents=True, exist_ok=True)
         for stale in final.parent.glob(".tmp-*"):  # left by a killed ingest (we hold the lock)
             shutil.rmtree(stale, ignore_errors=True)
         temp = final.parent / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        shared = machine_export(model)
+        shared = shared_dir()
         try:
-            if (shared / SETTINGS_FILE).is_file():
+            if (shared / marker).is_file():
                 _link_copy(shared, temp)  # exported before on this machine
                 status = "linked"
             else:
-                export_encoder(load_embedder(), temp)
+                temp.mkdir(parents=True)
+                export(temp)
                 status = "exported"
             os.rename(temp, final)
         finally:
             shutil.rmtree(temp, ignore_errors=True)
-        if not (shared / SETTINGS_FILE).is_file():
+        if not (shared / marker).is_file():
             _share(final, shared)
         on_status(status)
         return final
     except Exception as error:  # noqa: BLE001 - an export failure must never stop an ingest
         reason = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()
         reason = reason[0] if reason else type(error).__name__
-        print(f"verbatim: ONNX export skipped ({reason}); queries will use sentence-transformers",
-              file=sys.stderr)
+        print("verbatim: " + notice.format(reason), file=sys.stderr)
         on_status("skipped")
         return None

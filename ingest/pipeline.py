@@ -72,6 +72,12 @@ class IngestPipeline:
                     ensure_encoder(index, self.config.model, lambda: self.embedder,
                                    on_status=lambda status: setattr(report, "export", status))
                 report.export_seconds = report.phases["export"]
+                if self.config.quote_ranker:
+                    from ingest.quote_ranker_export import ensure_quote_ranker  # never raises
+
+                    with report.timed("ranker_export"):
+                        ensure_quote_ranker(index, on_status=lambda status: setattr(report, "ranker_export",
+                                                                                    status))
         finally:
             store.unlock()
         report.seconds = time.perf_counter() - started

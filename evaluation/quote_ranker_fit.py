@@ -1,7 +1,7 @@
 """Train the quote ranker (ingest.quote_ranker) on COVID-QA; measure it out-of-fold; write the shipped weights.
 
     python -m evaluation.quote_ranker_fit --index DIR [--folds 0 1 2 3 4]    out-of-fold figures
-    python -m evaluation.quote_ranker_fit --index DIR --save ingest/weights   train on all, ship
+    python -m evaluation.quote_ranker_fit --index DIR --save [WEIGHTS]    train on all questions
 
 DIR is an index of the 98 COVID-QA articles (as ``verbatim bench`` builds it). Per question the ranker
 sees the product's own candidates: the top ``CANDIDATES`` sentences by a lexical scorer fitted without
@@ -177,7 +177,9 @@ def main() -> None:
     parser.add_argument("--folds", type=int, nargs="*", default=list(range(FOLDS)))
     parser.add_argument("--frozen", type=int, default=4, help="lowest transformer layers kept fixed")
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--save", type=Path, help="train on all questions and write the weights here")
+    parser.add_argument("--save", nargs="?", const="", default=None, metavar="WEIGHTS",
+                        help="train on all questions and write the weights to WEIGHTS (default: this machine's "
+                             "cache, where ingest and the assistant look)")
     parser.add_argument("--beta", type=float, default=0.5, help="with --save: the weight shipped with them")
     parser.add_argument("--shortlist", type=int, default=SHIPPED_SHORTLIST, help="with --save: sentences re-scored")
     args = parser.parse_args()
@@ -189,8 +191,11 @@ def main() -> None:
     h = load_bench(args.index, args.data)
     folds = folds_of(h)
     prepared = prepare_sentences(h, WeightedFusion(), DEFAULT_SENTENCE_WEIGHT)
-    if args.save:
-        train_and_save(h, prepared, args.save, args.frozen, args.epochs, args.beta, args.shortlist)
+    if args.save is not None:
+        from ingest.quote_ranker import weights_dir
+
+        target = Path(args.save) if args.save else weights_dir()
+        train_and_save(h, prepared, target, args.frozen, args.epochs, args.beta, args.shortlist)
     else:
         cross_validate(h, prepared, folds, args.folds, args.frozen, args.epochs)
 

@@ -1,9 +1,10 @@
 """The quote ranker: a cross-encoder that reads a question and a candidate sentence together -> one logit.
 
 It is the packaged all-MiniLM-L6-v2 transformer with its upper layers fine-tuned on COVID-QA and one
-linear unit on the mean-pooled output (``python -m evaluation.train_quote_ranker``). Only what training
-changed ships: the upper layers and the head, at fp16, in ``ingest/weights/`` (the embeddings and the
-lowest ``frozen`` layers are the packaged model's own). Out-of-fold figures are in the README.
+linear unit on the mean-pooled output. Models are built, not committed: ``python -m
+evaluation.quote_ranker_fit --index DIR --save`` trains it and writes only what training changed (the
+upper layers and the head, fp16, ~7 MB) to this machine's cache, ``weights_dir()``; the embeddings and the
+lowest ``frozen`` layers are the packaged model's own. Out-of-fold figures are in the README.
 
 Torch is needed here (training, and the ONNX export at ingest); the query side runs the export
 (``assistant.quote_ranker``) without torch.
@@ -14,10 +15,16 @@ import hashlib
 import json
 from pathlib import Path
 
-WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DELTA_FILE = "quote_ranker.safetensors"
 SETTINGS_FILE = "quote_ranker.json"
 MAX_LENGTH = 128  # tokens per (question, sentence) pair; the sentence side is cut first
+
+
+def weights_dir() -> Path:
+    """Where this machine keeps the trained ranker: ``cache_root()/quote-ranker``."""
+    from ingest.config import cache_root
+
+    return cache_root() / "quote-ranker"
 
 
 def base_model_path() -> Path:
@@ -82,20 +89,25 @@ def save(model, directory: Path, meta: dict) -> None:
     tensors = {name: params[name].detach().to("cpu").half().contiguous() for name in trained_names(model)}
     directory.mkdir(parents=True, exist_ok=True)
     save_file(tensors, str(directory / DELTA_FILE))
-    (directory / DELTA_FILE).chmod(0o644)  # safetensors writes owner-only; it ships in the repository
     settings = {"frozen": model.frozen, "max_length": MAX_LENGTH, "base_digest": base_digest(), **meta}
     (directory / SETTINGS_FILE).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
 
 
-def settings(directory: Path = WEIGHTS_DIR) -> dict:
-    return json.loads((directory / SETTINGS_FILE).read_text(encoding="utf-8"))
+def settings(directory: Path | None = None) -> dict:
+    """The trained ranker's settings; FileNotFoundError (saying how to train it) when there is none."""
+    file = (directory or weights_dir()) / SETTINGS_FILE
+    if not file.is_file():
+        raise FileNotFoundError(f"no trained quote ranker in {file.parent}; train it with "
+                                "`python -m evaluation.quote_ranker_fit --index DIR --save`")
+    return json.loads(file.read_text(encoding="utf-8"))
 
 
-def load(directory: Path = WEIGHTS_DIR):
+def load(directory: Path | None = None):
     """The shipped ranker: base + trained delta -> (module in eval mode, tokenizer). ValueError when the
     delta was trained on another base."""
     from safetensors.torch import load_file
 
+    directory = directory or weights_dir()
     meta = settings(directory)
     if meta["base_digest"] != base_digest():
         raise ValueError("the quote ranker was trained on another version of the packaged model")

@@ -4,8 +4,9 @@
 
 Like the query encoder's export (``ingest.onnx_export``): made once per machine (cached under
 ``cache_root()/rankers``, hard-linked into each index root), written to a temp dir, checked against
-torch, renamed into place, never fatal. ``fingerprint`` hashes the shipped weights and settings, so a
-new ranker gets a new directory and the query side finds it without loading anything.
+torch, renamed into place, never fatal. ``fingerprint`` hashes the trained weights and settings
+(``quote_ranker.weights_dir()``), so a retrained ranker gets a new directory and the query side finds it
+without loading anything.
 """
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ _CHECK = [("What dose is used?", "The usual dose is 0.5 mg/kg over 40 minutes.")
           ("how long does it last", "Effects can last for one to two weeks " * 20)]
 
 
-def fingerprint(weights: Path = quote_ranker.WEIGHTS_DIR) -> str:
+def fingerprint(weights: Path | None = None) -> str:
+    weights = weights or quote_ranker.weights_dir()
+    quote_ranker.settings(weights)  # says how to train it when there is none
     digest = hashlib.sha256(f"ranker-export-v{EXPORT_VERSION}".encode())
     for name in (quote_ranker.SETTINGS_FILE, quote_ranker.DELTA_FILE):
         digest.update((weights / name).read_bytes())
@@ -46,7 +49,7 @@ def machine_ranker() -> Path:
     return cache_root() / RANKERS / fingerprint()
 
 
-def export_ranker(target: Path, weights: Path = quote_ranker.WEIGHTS_DIR) -> None:
+def export_ranker(target: Path, weights: Path | None = None) -> None:
     """Write model.onnx (input_ids, attention_mask, token_type_ids -> logits), tokenizer.json, ranker.json."""
     import torch
 

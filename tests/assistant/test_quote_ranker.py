@@ -36,7 +36,16 @@ def test_rerank_adds_beta_times_the_logit_to_the_shortlist_only():
 
 
 @pytest.fixture(scope="module")
-def ranked_index(sample_index, tmp_path_factory, embedder, config, repo_dir):
+def trained_ranker():
+    """A ranker in this test run's machine cache, where ingest looks (not trained: these tests check the
+    plumbing; its quality is measured by evaluation.quote_ranker_fit)."""
+    model, _ = quote_ranker.build(frozen=4)
+    quote_ranker.save(model, quote_ranker.weights_dir(), {"beta": 0.5, "candidates": 8})
+    return quote_ranker.weights_dir()
+
+
+@pytest.fixture(scope="module")
+def ranked_index(trained_ranker, sample_index, tmp_path_factory, embedder, config, repo_dir):
     """A copy of the sample index re-ingested with the option on (nothing changed, so only the export runs)."""
     index = tmp_path_factory.mktemp("ranked") / "index"
     shutil.copytree(sample_index, index, symlinks=True)
@@ -52,6 +61,16 @@ def test_ingest_exports_the_ranker_only_when_the_option_is_on(sample_index, rank
     assert directory.parent == ranked_index / RANKERS
     assert {p.name for p in directory.iterdir()} == {"model.onnx", "tokenizer.json", RANKER_FILE}
     assert [p.name for p in (ranked_index / RANKERS).iterdir() if p.name.startswith(".")] == []
+
+
+def test_with_the_option_on_and_no_trained_ranker_ingest_says_so(writable_index, embedder, config, repo_dir,
+                                                                 monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("VERBATIM_CACHE", str(tmp_path / "empty-cache"))
+    report = IngestPipeline(config.with_overrides(quote_ranker=True), embedder=embedder).run(repo_dir / "corpus",
+                                                                                          writable_index)
+    assert report.ranker_export == "skipped" and report.version is None  # the index itself is unharmed
+    assert "quote ranker export skipped (no trained quote ranker" in capsys.readouterr().err
+    assert not (writable_index / RANKERS).exists()
 
 
 def test_export_scores_pairs_like_torch_with_the_same_tokens(ranked_index):

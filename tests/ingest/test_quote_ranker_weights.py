@@ -56,8 +56,12 @@ def test_load_refuses_weights_trained_on_another_base(trained, tmp_path):
         quote_ranker.load(tmp_path)
 
 
-def test_shipped_weights_are_small_and_load():
-    delta = quote_ranker.WEIGHTS_DIR / quote_ranker.DELTA_FILE
-    assert delta.stat().st_size < 10_000_000
-    model, _ = quote_ranker.load()
-    assert model.frozen == quote_ranker.settings()["frozen"]
+def test_without_trained_weights_it_says_how_to_train_them(tmp_path):
+    for call in (lambda: quote_ranker.settings(tmp_path), lambda: quote_ranker.load(tmp_path)):
+        with pytest.raises(FileNotFoundError, match="evaluation.quote_ranker_fit --index DIR --save"):
+            call()
+
+
+def test_trained_weights_live_in_the_machine_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("VERBATIM_CACHE", str(tmp_path))
+    assert quote_ranker.weights_dir() == tmp_path / "quote-ranker"

@@ -6,10 +6,14 @@ candidate sentence.
   dense        its cosine to the question
   best_dense   the best cosine of any candidate sentence
   unknown      share of the question's IDF mass in words the corpus never uses
+  size         ln of the number of chunks in the index, capped at ``size_cap`` (the largest corpus fitted)
 
-confidence = bias + Σ weight·signal. Weights and bias are a class-balanced logistic regression on
-COVID-QA (answerable questions vs. the same questions asked of an index built without their article,
-plus off-topic questions), article-level cross-validated (evaluation/abstain_fit.py).
+confidence = bias + Σ weight·signal. Weights and bias are a logistic regression on COVID-QA, article-level
+cross-validated (evaluation/abstain_fit.py), over two kinds of corpus: all 98 articles (answerable
+questions vs. the same questions asked of an index built without their article, plus off-topic
+questions) and one article alone (its own questions vs. other articles' questions). ``size`` is there
+because the other signals shift with the corpus: the IDF of a one-article corpus counts most of a
+reader's words as unknown, so its coverage is low even for a question the article answers.
 
 The assistant abstains when confidence < threshold (0 = the fitted balance point; settable in the
 config) AND best_dense < dense_accept. The second clause keeps answers whose closest sentence is very
@@ -19,11 +23,12 @@ near the question in meaning even when few of its words match (a reader's paraph
 """
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, fields
+import math
+from dataclasses import astuple, dataclass, fields, replace
 
 import numpy as np
 
-DEFAULT_ABSTAIN = {"score": 0.2435, "coverage": 2.8911, "dense": 2.3665, "best_dense": 3.7681, "unknown": 0.0, "bias": -9.0548, "dense_accept": 0.7981}
+DEFAULT_ABSTAIN = {"score": 0.4359, "coverage": 3.336, "dense": 1.5849, "best_dense": 7.8548, "size": -0.1549, "unknown": 0.0, "bias": -13.1613, "dense_accept": 0.7981, "size_cap": 6.8977}
 
 
 @dataclass(frozen=True)
@@ -33,23 +38,25 @@ class AbstainSignals:
     dense: float
     best_dense: float
     unknown: float  # reported; weight 0 (see evaluation/abstain_fit.py UNUSED)
+    size: float  # ln(chunks in the index)
 
     @staticmethod
     def names() -> tuple[str, ...]:
         return tuple(f.name for f in fields(AbstainSignals))
 
 
-def abstain_signals(candidates, sentence_scores: np.ndarray, unknown: float) -> AbstainSignals:
-    """Signals from the candidate sentences (``Candidates``) and their scores."""
+def abstain_signals(candidates, sentence_scores: np.ndarray, unknown: float, chunks: int) -> AbstainSignals:
+    """Signals from the candidate sentences (``Candidates``), their scores and the index's chunk count."""
+    size = math.log(max(1, chunks))
     if not len(sentence_scores):
-        return AbstainSignals(0.0, 0.0, 0.0, 0.0, unknown)
+        return AbstainSignals(0.0, 0.0, 0.0, 0.0, unknown, size)
     from assistant.sentence_scorer import SENTENCE_FEATURES
 
     best = int(np.argmax(sentence_scores))
     coverage = candidates.features[best, SENTENCE_FEATURES.index("coverage")]
     dense = candidates.features[:, SENTENCE_FEATURES.index("dense")]
     return AbstainSignals(float(sentence_scores[best]), float(coverage), float(dense[best]), float(dense.max()),
-                          unknown)
+                          unknown, size)
 
 
 class AbstainPolicy:
@@ -58,6 +65,7 @@ class AbstainPolicy:
         self.threshold = 0.0 if threshold is None else float(threshold)
 
     def confidence(self, s: AbstainSignals) -> float:
+        s = replace(s, size=min(s.size, self.params["size_cap"]))  # beyond the corpora fitted on, as the largest
         return self.params["bias"] + sum(self.params[n] * v for n, v in zip(AbstainSignals.names(), astuple(s)))
 
     def __call__(self, signals: AbstainSignals) -> bool:

@@ -46,7 +46,7 @@ class Responder:
                                          self.version.chunks, self.version.articles, query,
                                          retrieval.sentence_dense, self.version.sentence_start)
         scores = self.scorer(candidates) if len(candidates.keys) else np.zeros(0, np.float32)
-        signals = abstain_signals(candidates, scores, self.terms.unknown_share(weights))
+        signals = abstain_signals(candidates, scores, self.terms.unknown_share(weights), len(self.version.chunks))
         timings["score"] = _ms(started) - timings["retrieve"]
         if not rows or self.abstain(signals):
             titles = nearest_articles(self.version, retrieval.rows, 3)

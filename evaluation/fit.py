@@ -8,8 +8,9 @@ figure printed is out-of-fold. The weights to ship are the ones chosen on all qu
   1. retrieval: fusion weights + sentence rerank weight, objective span-recall@5 (then @1)
   2. sentences: a conditional logit over each question's candidate sentences (the softmax mass on those
      covering >= 50% of the gold span), then the runner-up margin sweep
-  3. abstention: a logistic regression on the abstain signals, balanced between answerable questions
-     and the same questions with their own article removed from the index (plus off-topic questions)
+  3. abstention: a logistic regression on the abstain signals of answerable questions vs. the same
+     questions with their own article removed from the index (plus off-topic questions), and of
+     one-article corpora (evaluation/abstain_fit.py)
 """
 from __future__ import annotations
 
@@ -23,11 +24,12 @@ import numpy as np
 
 from assistant.fusion import WeightedFusion
 from assistant.sentence_scorer import SENTENCE_FEATURES, SentenceScorer
-from evaluation.abstain_fit import fit_abstention
+from evaluation.abstain_fit import abstain_data, fit_abstention
 from evaluation.covidqa import CovidQA
 from evaluation.harness import Harness
 from evaluation.holdout import FOLDS, HeldOut, article_folds
 from evaluation.misses import miss_profile
+from evaluation.one_article import OneArticleCorpora
 from ingest.config import Config
 
 RETRIEVAL_GRID = {"dense": [0.25, 0.5, 0.75, 1.0, 1.5], "article": [0, 0.2, 0.4], "dense_article": [0, 0.3],
@@ -164,8 +166,11 @@ def main() -> None:
     print(json.dumps({"margins": margin_sweep(h, prepared, sentence_all)}))
     print(json.dumps({"misses": miss_profile(h, prepared, SentenceScorer(sentence_all))}))
     with tempfile.TemporaryDirectory(prefix="verbatim-held-out-") as work:
-        held_out = HeldOut.build(h, CovidQA.load(args.data), Config(), Path(work))
-        print(json.dumps(fit_abstention(h, held_out, fusion, chosen["sentence"], SentenceScorer(sentence_all), folds)))
+        dataset = CovidQA.load(args.data)
+        held_out = HeldOut.build(h, dataset, Config(), Path(work) / "held-out")
+        one_article = OneArticleCorpora.build(h, dataset, Config(), Path(work) / "one-article")
+        data = abstain_data(h, held_out, one_article, fusion, chosen["sentence"], SentenceScorer(sentence_all), folds)
+        print(json.dumps(fit_abstention(data)))
 
 
 if __name__ == "__main__":

@@ -116,7 +116,7 @@ class Harness:
 
     def signals(self, q: QuestionData, cands: Candidates, sentence_scores: np.ndarray):
         unknown = self.terms.unknown_share(q.weights)
-        return abstain_signals(cands, sentence_scores, unknown)
+        return abstain_signals(cands, sentence_scores, unknown, len(self.version.chunks))
 
     def question_signals(self, q: QuestionData, fusion: WeightedFusion, sentence_weight: float,
                          scorer: SentenceScorer, top_k: int = 5, max_quotes: int = 3):

@@ -60,6 +60,32 @@ def stored_vectors(version: IndexVersion) -> dict[str, np.ndarray]:
     return table
 
 
+class SubsetIndexes:
+    """Builds indexes of some of ``full``'s articles with the product's own ingest, embedding nothing
+    twice: ``build(directory, articles) -> IndexVersion``. ``encoder`` encodes each question once."""
+
+    def __init__(self, full: Harness, dataset: CovidQA, config: Config):
+        self.full, self.dataset = full, dataset
+        self.encoder = MemoEncoder(full.retriever.encoder)
+        self.vectors = MemoEncoder(self.encoder, stored_vectors(full.version))
+        self.config = replace(config, model=full.version.manifest["model"]["name"],
+                              chunk_words=int(full.version.manifest["chunk_words"]))
+
+    def build(self, base: Path, articles: set[str]) -> IndexVersion:
+        from ingest.pipeline import IngestPipeline
+        from ingest.store import IndexStore
+
+        self.dataset.write_corpus(base / "corpus", only=articles)
+        exported = self.full.version.directory.parent / ENCODERS
+        if exported.is_dir() and not (base / "index" / ENCODERS).exists():
+            # the full index's ONNX encoder, linked: the subset's ingest has nothing to export
+            shutil.copytree(exported, base / "index" / ENCODERS, copy_function=os.link)
+        report = IngestPipeline(self.config, embedder=self.vectors).run(base / "corpus", base / "index")
+        if report.version is None and not report.message.startswith("corpus unchanged"):
+            raise RuntimeError(f"{base} index not built: {report.message}")
+        return IndexVersion.load(IndexStore(base / "index").require_live())
+
+
 @dataclass
 class HeldOut:
     """One Harness per fold: that fold's questions, asked of an index without that fold's articles."""
@@ -70,31 +96,15 @@ class HeldOut:
 
     @classmethod
     def build(cls, full: Harness, dataset: CovidQA, config: Config, work: Path) -> "HeldOut":
-        from ingest.pipeline import IngestPipeline
-        from ingest.store import IndexStore
-
         folds = article_folds(q.target.item.article for q in full.data)
-        encoder = MemoEncoder(full.retriever.encoder)  # each question encoded once across the folds
-        vectors = MemoEncoder(encoder, stored_vectors(full.version))
+        subsets = SubsetIndexes(full, dataset, config)
         harnesses, position = [], {}
-        exported = full.version.directory.parent / ENCODERS
         for f in range(FOLDS):
-            base = work / f"fold{f}"
-            dataset.write_corpus(base / "corpus", only={a for a, g in folds.items() if g != f})
-            if exported.is_dir() and not (base / "index" / ENCODERS).exists():
-                # the full index's ONNX encoder, linked: the fold's ingest has nothing to export
-                shutil.copytree(exported, base / "index" / ENCODERS, copy_function=os.link)
-            same = replace(config, model=full.version.manifest["model"]["name"],
-                           chunk_words=int(full.version.manifest["chunk_words"]))
-            pipeline = IngestPipeline(same, embedder=vectors)
-            report = pipeline.run(base / "corpus", base / "index")
-            if report.version is None and not report.message.startswith("corpus unchanged"):
-                raise RuntimeError(f"fold {f} index not built: {report.message}")
-            version = IndexVersion.load(IndexStore(base / "index").require_live())
+            version = subsets.build(work / f"fold{f}", {a for a, g in folds.items() if g != f})
             items = [q.target.item for q in full.data if folds[q.target.item.article] == f]
-            harnesses.append(Harness(version, encoder, gold_targets(version, items), full.candidates))
+            harnesses.append(Harness(version, subsets.encoder, gold_targets(version, items), full.candidates))
             position |= {item.qid: (f, i) for i, item in enumerate(items)}
-        return cls(harnesses, [position[q.target.item.qid] for q in full.data], vectors.encoded)
+        return cls(harnesses, [position[q.target.item.qid] for q in full.data], subsets.vectors.encoded)
 
     def negatives(self, fusion, sentence_weight: float, scorer, top_k: int = 5,
                   max_quotes: int = 3) -> list[AbstainSignals]:

@@ -17,3 +17,23 @@ def covidqa_held_out(covidqa_harness, covidqa, config, tmp_path_factory):
     from evaluation.holdout import HeldOut
 
     return HeldOut.build(covidqa_harness, covidqa, config, tmp_path_factory.mktemp("held-out"))
+
+
+@pytest.fixture(scope="session")
+def covidqa_one_article(covidqa_harness, covidqa, config, tmp_path_factory):
+    from evaluation.one_article import OneArticleCorpora
+
+    return OneArticleCorpora.build(covidqa_harness, covidqa, config, tmp_path_factory.mktemp("one-article"))
+
+
+@pytest.fixture(scope="session")
+def covidqa_abstain_data(covidqa_harness, covidqa_held_out, covidqa_one_article):
+    from assistant.fusion import WeightedFusion
+    from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
+    from assistant.sentence_scorer import SentenceScorer
+    from evaluation.abstain_fit import abstain_data
+    from evaluation.fit import folds_of
+
+    h = covidqa_harness
+    return abstain_data(h, covidqa_held_out, covidqa_one_article, WeightedFusion(), DEFAULT_SENTENCE_WEIGHT,
+                        SentenceScorer(), folds_of(h))

@@ -16,7 +16,7 @@ from assistant.compose import Pick, abstain_text, answer_text, build_quotes
 from assistant.fusion import WeightedFusion
 from assistant.retriever import HybridRetriever
 from assistant.safety import DISCLAIMER
-from assistant.selection import choose_sentences
+from assistant.selection import RUNNER_UP_MARGIN, choose_sentences
 from assistant.sentence_scorer import SentenceScorer, sentence_candidates
 from assistant.suggest import nearest_articles
 from ingest.config import Config
@@ -57,8 +57,9 @@ class Responder:
             scores = rerank_quotes(scores, candidates.texts, query, self.ranker, self.ranker.candidates,
                                    self.ranker.beta)
             timings["rank"] = _ms(started) - timings["retrieve"] - timings["score"]
+        margin = self.ranker.margin if self.ranker is not None else RUNNER_UP_MARGIN
         picks = [Pick(row, i, float(s)) for (row, i), s in choose_sentences(candidates, scores, self.version.chunks,
-                                                                            self.config.max_quotes)]
+                                                                            self.config.max_quotes, margin)]
         quotes, citations = build_quotes(picks, self.version.chunks, self.version.articles)
         timings["compose"] = _ms(started) - sum(timings.values())
         return Answer(question, answer_text(quotes, citations, prefix), quotes, citations, False, False,

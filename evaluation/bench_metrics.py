@@ -31,7 +31,7 @@ def system_row(h: Harness, held_out: HeldOut, fusion: WeightedFusion, sentence_w
         if ranker is not None:
             reranked = rerank_quotes(sentence_scores, cands.texts, q.target.item.question, ranker,
                                      ranker.candidates, ranker.beta)
-            picked = h.pick(cands, reranked, max_quotes) if len(reranked) else []
+            picked = h.pick(cands, reranked, max_quotes, ranker.margin) if len(reranked) else []
         first.append(bool(picked) and bool(hits[picked[0]]))
         any_.append(bool(picked) and bool(hits[picked].any()))
         abstain_pos.append(policy(h.signals(q, cands, sentence_scores)))

@@ -3,8 +3,9 @@
 It is the packaged all-MiniLM-L6-v2 transformer with its upper layers fine-tuned on COVID-QA and one
 linear unit on the mean-pooled output. Models are built, not committed: ``python -m
 evaluation.quote_ranker_fit --index DIR --save`` trains it and writes only what training changed (the
-upper layers and the head, fp16, ~7 MB) to this machine's cache, ``weights_dir()``; the embeddings and the
-lowest ``frozen`` layers are the packaged model's own. Out-of-fold figures are in the README.
+upper layers and the head, fp16: ~14 MB with the shipped 2 layers fixed) to this machine's cache,
+``weights_dir()``; the embeddings and the lowest ``frozen`` layers are the packaged model's own.
+Out-of-fold figures are in the README.
 
 Torch is needed here (training, and the ONNX export at ingest); the query side runs the export
 (``assistant.quote_ranker``) without torch.
@@ -44,7 +45,7 @@ def base_digest(path: Path | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def build(frozen: int = 4):
+def build(frozen: int = 2):
     """A fresh ranker on the packaged base: -> (module, tokenizer). Parameters below ``frozen`` are fixed."""
     import torch
     from transformers import AutoModel, AutoTokenizer

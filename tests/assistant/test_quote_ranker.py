@@ -40,7 +40,7 @@ def trained_ranker():
     """A ranker in this test run's machine cache, where ingest looks (not trained: these tests check the
     plumbing; its quality is measured by evaluation.quote_ranker_fit)."""
     model, _ = quote_ranker.build(frozen=4)
-    quote_ranker.save(model, quote_ranker.weights_dir(), {"beta": 0.5, "candidates": 8})
+    quote_ranker.save(model, quote_ranker.weights_dir(), {"beta": 0.5, "candidates": 8, "margin": 3.0})
     return quote_ranker.weights_dir()
 
 
@@ -83,9 +83,8 @@ def test_export_scores_pairs_like_torch_with_the_same_tokens(ranked_index):
     np.testing.assert_allclose(onnx(*PAIRS), want, atol=1e-3)
     question, texts = PAIRS
     ours = [e.ids for e in onnx.tokenizer.encode_batch([(question, t) for t in texts])]
-    theirs = tokenizer([question] * 3, texts, truncation="only_second", max_length=quote_ranker.MAX_LENGTH,
-                       padding=True)["input_ids"]
-    assert ours == theirs
+    theirs = tokenizer([question] * 3, texts, truncation="only_second", max_length=quote_ranker.MAX_LENGTH)["input_ids"]
+    assert ours == theirs and len(ours[0]) < len(ours[2])  # each pair its own length: no padding
     assert len(ours[2]) == quote_ranker.MAX_LENGTH  # the long sentence is cut, the question kept
     assert onnx.beta == quote_ranker.settings()["beta"] and onnx.candidates == quote_ranker.settings()["candidates"]
 
@@ -107,3 +106,14 @@ def test_without_an_export_the_assistant_says_so_and_still_answers(sample_index,
     assert assistant.ranker is None
     answer = assistant.ask("What is the standard dose of ketamine for depression?")
     assert not answer.abstained and any("0.5 mg/kg" in q.text for q in answer.quotes)
+
+
+def test_the_ranker_brings_its_runner_up_margin_and_the_answer_uses_it(ranked_index, config):
+    ranked = Assistant.from_index(ranked_index, config=config.with_overrides(quote_ranker=True))
+    assert ranked.ranker.margin == 3.0 == quote_ranker.settings()["margin"]
+    question = "How long does a ketamine infusion take?"
+    ranked.ranker.margin = 0.0  # only a sentence scoring exactly as the best one joins it
+    one = ranked.ask(question)
+    ranked.ranker.margin = 1e9  # every runner-up joins, up to max_quotes
+    many = ranked.ask(question)
+    assert len(one.quotes) == 1 and len(many.quotes) == config.max_quotes

@@ -51,3 +51,10 @@ def test_fit_on_both_corpora_answers_more_on_one_article_and_keeps_its_negatives
                                            no_pairs, no_pairs), 1.0))
     assert (np.mean([full_only(AbstainSignals(*r)) for r in sizeless(d.one_pos)]) >
             np.mean([policy(AbstainSignals(*r)) for r in d.one_pos]) + 0.05)
+
+
+def test_lower_thresholds_abstain_less_on_every_kind_of_question(covidqa_abstain_data):
+    sweep = [fit_abstention(covidqa_abstain_data)["threshold_sweep"][str(t)] for t in THRESHOLDS]
+    for kind in sweep[0]:
+        rates = [row[kind] for row in sweep]
+        assert rates == sorted(rates, reverse=True) and rates[0] > rates[-1], (kind, rates)

@@ -2,7 +2,7 @@
 import numpy as np
 
 from assistant.sentence_scorer import Candidates
-from evaluation.quote_ranker_fit import MemoRanker, answer_hits, train
+from evaluation.quote_ranker_fit import MemoRanker, answer_hits, store_logits, stored_logits, train
 
 TEXTS = ["The infusion lasts 40 minutes.", "Ketamine was first made in 1962.", "Doses range from 0.1 to 0.75 mg/kg."]
 
@@ -10,7 +10,7 @@ TEXTS = ["The infusion lasts 40 minutes.", "Ketamine was first made in 1962.", "
 class _Harness:
     """Just the sentence choice the measure calls (the real Harness.pick needs a COVID-QA index)."""
 
-    def pick(self, cands, scores, max_quotes):
+    def pick(self, cands, scores, max_quotes, margin=None):
         order = [int(i) for i in np.argsort(-scores, kind="stable") if np.isfinite(scores[i])]
         return order[:1]
 
@@ -52,3 +52,16 @@ def test_training_runs_on_the_packaged_model_and_scores_every_candidate():
     assert tuple(scores.shape) == (3,)
     assert not any(p.requires_grad for p in model.bert.encoder.layer[0].parameters())
     assert any(p.requires_grad for p in model.bert.encoder.layer[5].parameters())
+
+
+def test_stored_logits_come_back_only_for_the_same_fold_and_settings(tmp_path):
+    path = tmp_path / "logits.jsonl"
+    memo = MemoRanker(lambda question, texts: np.array([1.5, -2.0], dtype=np.float32))
+    memo("q", TEXTS[:2])
+    key = {"fold": 3, "frozen": 2, "epochs": 3, "questions": 2}
+    assert stored_logits(path, key) is None  # nothing stored yet
+    store_logits(path, key, memo)
+    again = stored_logits(path, key)
+    assert again("q", TEXTS[:2]).tolist() == [1.5, -2.0]
+    assert stored_logits(path, {**key, "fold": 4}) is None
+    assert stored_logits(path, {**key, "epochs": 2}) is None

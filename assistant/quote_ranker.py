@@ -34,7 +34,8 @@ class OnnxQuoteRanker:
         self.beta = float(self.settings["beta"])
         self.candidates = int(self.settings["candidates"])
         # runner-up margin on scorer + beta * logit (a wider spread than the scorer's alone); None: the default
-        self.margin = self.settings.get("margin") or RUNNER_UP_MARGIN
+        margin = self.settings.get("margin")
+        self.margin = RUNNER_UP_MARGIN if margin is None else float(margin)
         self.tokenizer = Tokenizer.from_file(str(self.directory / TOKENIZER_FILE))
         self.tokenizer.enable_truncation(int(self.settings["max_length"]), strategy="only_second")
         self.tokenizer.no_padding()  # see __call__

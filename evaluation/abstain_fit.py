@@ -66,10 +66,8 @@ class AbstainData:
     one_pos_folds: np.ndarray  # (corpus article's fold, question article's fold) per one_pos row
     one_neg_folds: np.ndarray
 
-    def train(self, f: int | None) -> "AbstainData":
-        """Rows touching no article of fold ``f`` (all rows for None)."""
-        if f is None:
-            return self
+    def train(self, f: int) -> "AbstainData":
+        """Rows touching no article of fold ``f``."""
         keep, keep_pos, keep_neg = self.folds != f, (self.one_pos_folds != f).all(1), (self.one_neg_folds != f).all(1)
         return AbstainData(self.pos[keep], self.neg[keep], self.off, self.one_pos[keep_pos], self.one_neg[keep_neg],
                            self.folds[keep], self.one_pos_folds[keep_pos], self.one_neg_folds[keep_neg])
@@ -99,6 +97,19 @@ def _dense_accept(neg: np.ndarray, percentile: float = 97) -> float:
     return round(float(np.percentile(neg[:, AbstainSignals.names().index("best_dense")], percentile)), 4)
 
 
+def sizeless(rows: np.ndarray) -> np.ndarray:
+    """Signal rows with ``size`` zeroed: as if the abstention had no size signal."""
+    out = rows.copy()
+    out[:, AbstainSignals.names().index("size")] = 0.0
+    return out
+
+
+def without_one_article(d: AbstainData) -> AbstainData:
+    """The 98-article rows only, sizeless: the data the abstention was fitted on before one-article corpora."""
+    empty, no_pairs = np.zeros((0, d.pos.shape[1])), np.zeros((0, 2), np.int64)
+    return AbstainData(sizeless(d.pos), sizeless(d.neg), sizeless(d.off), empty, empty, d.folds, no_pairs, no_pairs)
+
+
 def _choose(d: AbstainData) -> tuple[float, dict]:
     """The smallest one-article negative cost whose fit reaches ONE_ARTICLE_RECALL on ``d`` -> (cost, params)."""
     for cost in NEGATIVE_COSTS:
@@ -109,25 +120,32 @@ def _choose(d: AbstainData) -> tuple[float, dict]:
 
 
 def fit_abstention(d: AbstainData) -> dict:
-    """Out-of-fold figures (each fold's policy fitted without its articles), the policy fitted on all
-    folds, and its threshold sweep."""
-    oof = {name: np.zeros(len(rows), bool) for name, rows in
-           (("pos", d.pos), ("neg", d.neg), ("one_pos", d.one_pos), ("one_neg", d.one_neg))}
+    """Out-of-fold figures (each fold's policy fitted without its articles), also for a policy fitted on
+    the 98-article rows alone (``without_one_article``, as before), the policy fitted on all folds, and its
+    threshold sweep."""
+    kinds = (("pos", d.pos), ("neg", d.neg), ("one_pos", d.one_pos), ("one_neg", d.one_neg))
+    oof = {(fit, name): np.zeros(len(rows), bool) for fit in ("now", "before") for name, rows in kinds}
     costs = {}
     for f in range(int(d.folds.max()) + 1):
-        costs[f], params = _choose(d.train(f))
-        policy = AbstainPolicy(params)
-        for name, rows, held in (("pos", d.pos, d.folds == f), ("neg", d.neg, d.folds == f),
-                                 ("one_pos", d.one_pos, d.one_pos_folds[:, 0] == f),
-                                 ("one_neg", d.one_neg, d.one_neg_folds[:, 0] == f)):
-            oof[name][held] = [policy(AbstainSignals(*r)) for r in rows[held]]
+        train = d.train(f)
+        costs[f], params = _choose(train)
+        policies = {"now": (AbstainPolicy(params), lambda rows: rows),
+                    "before": (AbstainPolicy(_fit(without_one_article(train), 1.0)), sizeless)}
+        held = {"pos": d.folds == f, "neg": d.folds == f, "one_pos": d.one_pos_folds[:, 0] == f,
+                "one_neg": d.one_neg_folds[:, 0] == f}
+        for fit, (policy, signals) in policies.items():
+            for name, rows in kinds:
+                oof[fit, name][held[name]] = [policy(AbstainSignals(*r)) for r in signals(rows[held[name]])]
     cost, params = _choose(d)
     policy = AbstainPolicy(params)
     return {
-        "abstain_oof": {**_figures(oof["pos"], oof["neg"], "without_article"),
+        "abstain_oof": {**_figures(oof["now", "pos"], oof["now", "neg"], "without_article"),
                         "off_topic_abstain_rate_in_sample": _rate(policy, d.off),
-                        "one_article": _figures(oof["one_pos"], oof["one_neg"], "other_article"),
+                        "one_article": _figures(oof["now", "one_pos"], oof["now", "one_neg"], "other_article"),
                         "one_article_negative_cost": costs},
+        "abstain_oof_fitted_on_98_articles_only": {
+            **_figures(oof["before", "pos"], oof["before", "neg"], "without_article"),
+            "one_article": _figures(oof["before", "one_pos"], oof["before", "one_neg"], "other_article")},
         "chosen_all": params,
         "one_article_negative_cost": cost,
         # in-sample, with the weights fitted on all folds: the operating points a config can choose

@@ -27,7 +27,7 @@ from assistant.sentence_scorer import SENTENCE_FEATURES, SentenceScorer
 from evaluation.abstain_fit import abstain_data, fit_abstention
 from evaluation.covidqa import CovidQA
 from evaluation.harness import Harness
-from evaluation.holdout import FOLDS, HeldOut, article_folds
+from evaluation.holdout import FOLDS, HeldOut, SubsetIndexes, article_folds
 from evaluation.misses import miss_profile
 from evaluation.one_article import OneArticleCorpora
 from ingest.config import Config
@@ -167,8 +167,9 @@ def main() -> None:
     print(json.dumps({"misses": miss_profile(h, prepared, SentenceScorer(sentence_all))}))
     with tempfile.TemporaryDirectory(prefix="verbatim-held-out-") as work:
         dataset = CovidQA.load(args.data)
-        held_out = HeldOut.build(h, dataset, Config(), Path(work) / "held-out")
-        one_article = OneArticleCorpora.build(h, dataset, Config(), Path(work) / "one-article")
+        subsets = SubsetIndexes(h, dataset, Config())  # one for both: each question encoded once
+        held_out = HeldOut.build(h, dataset, Config(), Path(work) / "held-out", subsets=subsets)
+        one_article = OneArticleCorpora.build(h, dataset, Config(), Path(work) / "one-article", subsets=subsets)
         data = abstain_data(h, held_out, one_article, fusion, chosen["sentence"], SentenceScorer(sentence_all), folds)
         print(json.dumps(fit_abstention(data)))
 

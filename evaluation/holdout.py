@@ -95,9 +95,11 @@ class HeldOut:
     encoded: int  # sentences the full index did not hold, so embedded for a fold index (0 on COVID-QA)
 
     @classmethod
-    def build(cls, full: Harness, dataset: CovidQA, config: Config, work: Path) -> "HeldOut":
+    def build(cls, full: Harness, dataset: CovidQA, config: Config, work: Path,
+              subsets: SubsetIndexes | None = None) -> "HeldOut":
+        """``subsets``: share one with other builds, so questions and vectors are looked up once."""
         folds = article_folds(q.target.item.article for q in full.data)
-        subsets = SubsetIndexes(full, dataset, config)
+        subsets = subsets or SubsetIndexes(full, dataset, config)
         harnesses, position = [], {}
         for f in range(FOLDS):
             version = subsets.build(work / f"fold{f}", {a for a, g in folds.items() if g != f})

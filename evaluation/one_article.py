@@ -44,8 +44,9 @@ class OneArticleCorpora:
     harnesses: list[Harness]  # one per article, its own questions first, then the drawn ones
 
     @classmethod
-    def build(cls, full: Harness, dataset: CovidQA, config: Config, work: Path, seed: int = 0) -> "OneArticleCorpora":
-        subsets = SubsetIndexes(full, dataset, config)
+    def build(cls, full: Harness, dataset: CovidQA, config: Config, work: Path, seed: int = 0,
+              subsets: SubsetIndexes | None = None) -> "OneArticleCorpora":
+        subsets = subsets or SubsetIndexes(full, dataset, config)
         items = [q.target.item for q in full.data]
         rng = random.Random(seed)
         harnesses = []
@@ -60,7 +61,7 @@ class OneArticleCorpora:
         """Abstain signals of every question asked of every one-article corpus."""
         out = []
         for h in self.harnesses:
-            article = h.version.chunks[0].article_id if h.version.chunks else ""
+            (article,) = h.version.articles
             for q in h.data:
                 signals = h.question_signals(q, fusion, sentence_weight, scorer, top_k, max_quotes)
                 out.append(OneArticleRow(article, q.target.item.article, signals))

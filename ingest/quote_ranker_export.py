@@ -75,8 +75,7 @@ def export_ranker(target: Path, weights: Path | None = None) -> None:
     _check(model, tokenizer, target)
     ranker = {"max_length": int(settings["max_length"]), "beta": float(settings["beta"]),
               "candidates": int(settings["candidates"]), "margin": settings.get("margin"),
-              "pad_id": int(tokenizer.pad_token_id or 0),
-              "pad_token": str(tokenizer.pad_token or "[PAD]"), "export_version": EXPORT_VERSION}
+              "export_version": EXPORT_VERSION}  # no padding settings: the query side scores unpadded pairs
     (target / RANKER_FILE).write_text(json.dumps(ranker, indent=2) + "\n", encoding="utf-8")
 
 

@@ -13,17 +13,25 @@ def covidqa_harness(covidqa_index, covidqa_path, embedder, config):
 
 
 @pytest.fixture(scope="session")
-def covidqa_held_out(covidqa_harness, covidqa, config, tmp_path_factory):
-    from evaluation.holdout import HeldOut
+def covidqa_subsets(covidqa_harness, covidqa, config):
+    from evaluation.holdout import SubsetIndexes
 
-    return HeldOut.build(covidqa_harness, covidqa, config, tmp_path_factory.mktemp("held-out"))
+    return SubsetIndexes(covidqa_harness, covidqa, config)
 
 
 @pytest.fixture(scope="session")
-def covidqa_one_article(covidqa_harness, covidqa, config, tmp_path_factory):
+def covidqa_held_out(covidqa_harness, covidqa, config, tmp_path_factory, covidqa_subsets):
+    from evaluation.holdout import HeldOut
+
+    return HeldOut.build(covidqa_harness, covidqa, config, tmp_path_factory.mktemp("held-out"), covidqa_subsets)
+
+
+@pytest.fixture(scope="session")
+def covidqa_one_article(covidqa_harness, covidqa, config, tmp_path_factory, covidqa_subsets):
     from evaluation.one_article import OneArticleCorpora
 
-    return OneArticleCorpora.build(covidqa_harness, covidqa, config, tmp_path_factory.mktemp("one-article"))
+    return OneArticleCorpora.build(covidqa_harness, covidqa, config, tmp_path_factory.mktemp("one-article"),
+                                   subsets=covidqa_subsets)
 
 
 @pytest.fixture(scope="session")

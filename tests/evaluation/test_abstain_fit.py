@@ -5,7 +5,8 @@ import math
 import numpy as np
 
 from assistant.abstain import AbstainPolicy, AbstainSignals
-from evaluation.abstain_fit import NEGATIVE_COSTS, ONE_ARTICLE_RECALL, THRESHOLDS, _fit, fit_abstention
+from evaluation.abstain_fit import (NEGATIVE_COSTS, ONE_ARTICLE_RECALL, THRESHOLDS, _fit, fit_abstention, sizeless,
+                                    without_one_article)
 from evaluation.one_article import NEGATIVES_PER_ARTICLE
 
 
@@ -40,15 +41,13 @@ def test_fit_on_both_corpora_answers_more_on_one_article_and_keeps_its_negatives
     assert out["abstain_oof"]["abstain_rate_without_article"] > out["abstain_oof"]["abstain_rate_answerable"]
     assert out["abstain_oof"]["off_topic_abstain_rate_in_sample"] == 1.0
     assert out["one_article_negative_cost"] in NEGATIVE_COSTS
+    before = out["abstain_oof_fitted_on_98_articles_only"]["one_article"]
+    assert before["abstain_rate_answerable"] > one["abstain_rate_answerable"] + 0.05
     policy = AbstainPolicy(out["chosen_all"])
     assert np.mean([policy(AbstainSignals(*r)) for r in d.one_neg]) >= ONE_ARTICLE_RECALL
     # fitted without the one-article rows (nor the size, which the full corpus alone cannot fit), the
     # abstention answers fewer of one-article corpora's answerable questions
-    size = AbstainSignals.names().index("size")
-    sizeless = lambda rows: np.where(np.arange(rows.shape[1]) == size, 0.0, rows)  # noqa: E731
-    empty, no_pairs = np.zeros((0, d.pos.shape[1])), np.zeros((0, 2), np.int64)
-    full_only = AbstainPolicy(_fit(type(d)(sizeless(d.pos), sizeless(d.neg), sizeless(d.off), empty, empty, d.folds,
-                                           no_pairs, no_pairs), 1.0))
+    full_only = AbstainPolicy(_fit(without_one_article(d), 1.0))
     assert (np.mean([full_only(AbstainSignals(*r)) for r in sizeless(d.one_pos)]) >
             np.mean([policy(AbstainSignals(*r)) for r in d.one_pos]) + 0.05)
 

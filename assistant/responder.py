@@ -30,7 +30,7 @@ class Responder:
         self.config = config
         self.retriever = HybridRetriever(version, encoder, fusion, config.candidates)
         self.terms = self.retriever.terms
-        self.scorer = SentenceScorer()
+        self.scorer = SentenceScorer(chunks=len(version.chunks))  # its weights depend on the corpus size
         self.abstain = abstain
         self.ranker = ranker  # assistant.quote_ranker.OnnxQuoteRanker, or None: the lexical scorer alone
 

@@ -19,9 +19,16 @@ Features per sentence, each roughly in [0, 1]:
   dense_gap    that cosine minus the best cosine among the candidates (0 for the closest sentence)
 The weights are a conditional logit (softmax over each question's candidates) fitted on COVID-QA with article-level cross-validation
 (evaluation/fit.py); the shipped values and their out-of-fold figures are in the README.
+
+The weights depend on the size of the corpus: weight = large + smallness * small, where smallness is how
+far ln(chunks in the index) lies below the largest corpus fitted (0 for the 98 COVID-QA articles, about 5
+for one article), clamped to the sizes fitted. Both parts are fitted together, on the 98-article index
+and on each COVID-QA article alone: on a small corpus every chunk is on topic, so which chunk ranks first
+says less than on a large one (chunk -1.1 per unit), and the cosine a little more (dense + dense_gap).
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -32,20 +39,37 @@ from assistant.terms import sentence_bigrams, sentence_tokens
 SENTENCE_FEATURES = ("coverage", "matched", "bigram", "density", "chunk", "rank", "previous", "next", "length",
                      "number", "best_in_chunk", "dense", "dense_gap")
 DEFAULT_SENTENCE_WEIGHTS = {
-    "coverage": -1.9437,
-    "matched": 5.8428,
-    "bigram": 1.8922,
-    "density": -1.6074,
-    "chunk": 9.0453,
-    "rank": 0.3081,
-    "previous": 1.2453,
-    "next": 0.2965,
-    "length": 0.7456,
-    "number": 1.8365,
-    "best_in_chunk": 0.6353,
-    "dense": 1.4921,
-    "dense_gap": 3.2789,
+    "coverage": -2.1141,
+    "matched": 5.8398,
+    "bigram": 1.9472,
+    "density": -1.4485,
+    "chunk": 9.1535,
+    "rank": 0.3231,
+    "previous": 1.2449,
+    "next": 0.2675,
+    "length": 0.8456,
+    "number": 1.7296,
+    "best_in_chunk": 0.6688,
+    "dense": 2.4694,
+    "dense_gap": 2.2603,
 }
+# per unit of smallness, added to DEFAULT_SENTENCE_WEIGHTS (the weights for the largest corpus fitted)
+DEFAULT_SMALL_CORPUS_WEIGHTS = {
+    "coverage": 1.101,
+    "matched": -1.1167,
+    "bigram": -0.0689,
+    "density": -0.1051,
+    "chunk": -1.1257,
+    "rank": 0.0348,
+    "previous": 0.1099,
+    "next": 0.0374,
+    "length": -0.0056,
+    "number": 0.0243,
+    "best_in_chunk": 0.0961,
+    "dense": 1.5149,
+    "dense_gap": -1.2579,
+}
+SIZE_RANGE = (1.0986, 6.8977)  # ln(chunks) of the smallest and largest corpora fitted
 _QUANTITY = re.compile(r"\b(how (many|much|long|often|old|far|large|big|high|low)|what (percent|percentage|proportion|share|"
                        r"number|year|age|size|dose|rate|ratio)|when)\b", re.I)
 _DIGIT = re.compile(r"\d")
@@ -122,14 +146,31 @@ def sentence_candidates(query_weights: dict[str, float], rows: list[int], scores
     return Candidates(keys, matrix, texts)
 
 
-class SentenceScorer:
-    """``SentenceScorer(weights)(candidates) -> np.ndarray``: each sentence's score ``weights · features``
-    (a conditional-logit score: softmax over a question's candidates gives the chance each is the answer)."""
+def smallness(chunks: int | None, size_range: tuple[float, float] = SIZE_RANGE) -> float:
+    """How far ln(chunks) lies below the largest corpus fitted, clamped to the sizes fitted (None: 0)."""
+    if chunks is None:
+        return 0.0
+    low, high = size_range
+    return high - min(max(math.log(max(1, chunks)), low), high)
 
-    def __init__(self, weights: dict[str, float] | None = None):
-        merged = {**DEFAULT_SENTENCE_WEIGHTS, **(weights or {})}
-        self.weights = merged
-        self.vector = np.array([merged[name] for name in SENTENCE_FEATURES], dtype=np.float32)
+
+class SentenceScorer:
+    """``SentenceScorer(weights, small, chunks)(candidates) -> np.ndarray``: each sentence's score
+    ``(weights + smallness(chunks) * small) · features`` (a conditional-logit score: softmax over a
+    question's candidates gives the chance each is the answer). Without ``chunks``: as for the largest
+    corpus fitted; ``sized(chunks)`` gives the same scorer for a corpus of that many chunks."""
+
+    def __init__(self, weights: dict[str, float] | None = None, small: dict[str, float] | None = None,
+                 chunks: int | None = None, size_range: tuple[float, float] = SIZE_RANGE):
+        self.weights = {**DEFAULT_SENTENCE_WEIGHTS, **(weights or {})}
+        self.small = {**DEFAULT_SMALL_CORPUS_WEIGHTS, **(small or {})}
+        self.size_range = tuple(size_range)
+        self.chunks = chunks
+        shift = smallness(chunks, self.size_range)
+        self.vector = np.array([self.weights[n] + shift * self.small[n] for n in SENTENCE_FEATURES], dtype=np.float32)
+
+    def sized(self, chunks: int | None) -> "SentenceScorer":
+        return SentenceScorer(self.weights, self.small, chunks, self.size_range)
 
     def __call__(self, candidates: Candidates) -> np.ndarray:
         return candidates.features @ self.vector

@@ -7,7 +7,8 @@ chosen on the other folds' questions (folds are sets of whole articles) and scor
 figure printed is out-of-fold. The weights to ship are the ones chosen on all questions.
   1. retrieval: fusion weights + sentence rerank weight, objective span-recall@5 (then @1)
   2. sentences: a conditional logit over each question's candidate sentences (the softmax mass on those
-     covering >= 50% of the gold span), then the runner-up margin sweep
+     covering >= 50% of the gold span), on the 98-article index and on each article alone (its weights
+     change with corpus size, assistant/sentence_scorer.py), then the runner-up margin sweep
   3. abstention: a logistic regression on the abstain signals of answerable questions vs. the same
      questions with their own article removed from the index (plus off-topic questions), and of
      one-article corpora (evaluation/abstain_fit.py)
@@ -17,13 +18,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from assistant.fusion import WeightedFusion
-from assistant.sentence_scorer import SENTENCE_FEATURES, SentenceScorer
+from assistant.sentence_scorer import SENTENCE_FEATURES, SIZE_RANGE, SentenceScorer, smallness
 from evaluation.abstain_fit import abstain_data, fit_abstention
 from evaluation.covidqa import CovidQA
 from evaluation.harness import Harness
@@ -74,6 +76,7 @@ def retrieval_outcomes(h: Harness, settings: list[dict]) -> np.ndarray:
 
 
 def prepare_sentences(h: Harness, fusion, sentence_weight, top_k=5) -> list:
+    """Per question of ``h``: (question, candidate sentences, which of them cover the gold span)."""
     prepared = []
     for q in h.data:
         scores, rows = h.retrieve(q, fusion, sentence_weight)
@@ -82,12 +85,29 @@ def prepare_sentences(h: Harness, fusion, sentence_weight, top_k=5) -> list:
     return prepared
 
 
-def fit_sentence_weights(prepared: list, l2: float = 0.01) -> dict:
+def prepare_small(one_article: OneArticleCorpora, fusion, sentence_weight, top_k=5) -> list:
+    """Each one-article corpus's own questions: (question, candidates, hits, that corpus's harness)."""
+    return [(q, c, hits, oh) for oh in one_article.harnesses
+            for q, c, hits in prepare_sentences(oh, fusion, sentence_weight, top_k)
+            if q.target.item.article in oh.version.articles]
+
+
+def fit_sentence_weights(prepared: list, small: list = (), full_chunks: int | None = None,
+                         l2: float = 0.01) -> dict:
     """Conditional logit: maximise, over questions with a gold sentence among the candidates, the softmax
-    probability mass on the gold sentences. -> SentenceScorer weights."""
+    probability mass on the gold sentences. ``prepared``: rows of the full index (``full_chunks``
+    chunks); ``small``: rows of smaller corpora (``prepare_small``), which fit the weights' change with
+    size. -> SentenceScorer keyword arguments (weights, small, size_range)."""
     from scipy.optimize import minimize
 
-    groups = [(c.features.astype(np.float64), hits) for _, c, hits in prepared if len(c.keys) and hits.any()]
+    sizes = [math.log(len(oh.version.chunks)) for *_, oh in small]
+    high = math.log(full_chunks) if full_chunks else SIZE_RANGE[1]
+    size_range = (round(min(sizes), 4), round(high, 4)) if sizes else (high, high)
+    rows = [(c, hits, 0.0) for _, c, hits in prepared]
+    rows += [(c, hits, smallness(len(oh.version.chunks), size_range)) for _, c, hits, oh in small]
+    groups = [(np.hstack([c.features, c.features * shift]).astype(np.float64), hits)
+              for c, hits, shift in rows if len(c.keys) and hits.any()]
+    n = len(SENTENCE_FEATURES)
 
     def loss(w):
         total, grad = l2 * w @ w, 2 * l2 * w
@@ -101,29 +121,38 @@ def fit_sentence_weights(prepared: list, l2: float = 0.01) -> dict:
             grad -= (p[hits] @ X[hits]) / (gold + 1e-12) - p @ X
         return total / len(groups), grad / len(groups)
 
-    w0 = np.array([1.0 if n == "coverage" else 0.0 for n in SENTENCE_FEATURES])
+    w0 = np.array([1.0 if name == "coverage" else 0.0 for name in SENTENCE_FEATURES] + [0.0] * n)
     w = minimize(loss, w0, jac=True, method="L-BFGS-B").x
-    return {name: round(float(v), 4) for name, v in zip(SENTENCE_FEATURES, w)}
+    return {"weights": {name: round(float(v), 4) for name, v in zip(SENTENCE_FEATURES, w[:n])},
+            "small": {name: round(float(v), 4) for name, v in zip(SENTENCE_FEATURES, w[n:])},
+            "size_range": size_range}
 
 
-def fold_sentence_weights(prepared: list, folds: np.ndarray) -> list[dict]:
-    """Per fold, the sentence weights fitted on the other folds' questions."""
-    return [fit_sentence_weights([p for p, g in zip(prepared, folds) if g != f]) for f in range(FOLDS)]
+def fold_sentence_weights(prepared: list, folds: np.ndarray, small: list = (),
+                          full_chunks: int | None = None) -> list[dict]:
+    """Per fold, the sentence weights fitted on the other folds' questions (small corpora: the other
+    folds' articles)."""
+    fold = article_folds(q.target.item.article for q, *_ in prepared)
+    return [fit_sentence_weights([p for p, g in zip(prepared, folds) if g != f],
+                                 [r for r in small if fold[r[0].target.item.article] != f], full_chunks)
+            for f in range(FOLDS)]
 
 
 def sentence_figures(h: Harness, prepared: list, weights: dict, max_quotes=3) -> np.ndarray:
-    scorer = SentenceScorer(weights)
+    """(questions, 3): the first / any quoted sentence covers the gold span, quotes per answer. ``prepared``
+    rows of ``h``, or of small corpora (a fourth item: their harness)."""
+    scorer = SentenceScorer(**weights)
     out = np.zeros((len(prepared), 3))
-    for i, (q, cands, hits) in enumerate(prepared):
+    for i, (q, cands, hits, *own) in enumerate(prepared):
         if len(cands.keys):
-            picked, _ = h.answer(q, cands, scorer, max_quotes)
+            picked, _ = (own[0] if own else h).answer(q, cands, scorer, max_quotes)
             out[i] = (hits[picked[0]], hits[picked].any(), len(picked))
     return out
 
 
 def margin_sweep(h: Harness, prepared: list, weights: dict, margins=(0.5, 1.0, 1.5, 2.0, 3.0)) -> dict:
     """Answer hit @any and quotes per answer for each runner-up margin (in-sample, shipped weights)."""
-    scorer, out = SentenceScorer(weights), {}
+    scorer, out = SentenceScorer(**weights), {}
     for margin in margins:
         hits_first, hits_any, quotes = [], [], []
         for q, cands, hits in prepared:
@@ -148,30 +177,46 @@ def main() -> None:
 
     h = load_bench(args.index, args.data)
     folds = folds_of(h)
+    fold = article_folds(q.target.item.article for q in h.data)
     settings = grid(RETRIEVAL_GRID)
     oof, best = cross_validate(retrieval_outcomes(h, settings), folds)
     chosen = settings[best]
     print(json.dumps({"retrieval_oof": {"span_recall@5": round(oof[:, 0].mean(), 4),
                                         "span_recall@1": round(oof[:, 1].mean(), 4)}, "chosen_all": chosen}))
     fusion = WeightedFusion({k: v for k, v in chosen.items() if k != "sentence"})
-    prepared = prepare_sentences(h, fusion, chosen["sentence"])
-    oof = np.zeros((len(prepared), 3))
-    for f, weights in enumerate(fold_sentence_weights(prepared, folds)):
-        held = [i for i, g in enumerate(folds) if g == f]
-        oof[held] = sentence_figures(h, [prepared[i] for i in held], weights)
-    sentence_all = fit_sentence_weights(prepared)
-    print(json.dumps({"sentence_oof": {"first": round(oof[:, 0].mean(), 4), "any": round(oof[:, 1].mean(), 4),
-                                       "quotes_per_answer": round(oof[:, 2].mean(), 2)},
-                      "chosen_all": sentence_all}))
-    print(json.dumps({"margins": margin_sweep(h, prepared, sentence_all)}))
-    print(json.dumps({"misses": miss_profile(h, prepared, SentenceScorer(sentence_all))}))
     with tempfile.TemporaryDirectory(prefix="verbatim-held-out-") as work:
         dataset = CovidQA.load(args.data)
         subsets = SubsetIndexes(h, dataset, Config())  # one for both: each question encoded once
         held_out = HeldOut.build(h, dataset, Config(), Path(work) / "held-out", subsets=subsets)
         one_article = OneArticleCorpora.build(h, dataset, Config(), Path(work) / "one-article", subsets=subsets)
-        data = abstain_data(h, held_out, one_article, fusion, chosen["sentence"], SentenceScorer(sentence_all), folds)
+        prepared = prepare_sentences(h, fusion, chosen["sentence"])
+        small = prepare_small(one_article, fusion, chosen["sentence"])
+        small_folds = np.array([fold[q.target.item.article] for q, *_ in small])
+        oof, oof_small = np.zeros((len(prepared), 3)), np.zeros((len(small), 3))
+        fold_weights = fold_sentence_weights(prepared, folds, small, len(h.version.chunks))
+        for f, weights in enumerate(fold_weights):
+            held = [i for i, g in enumerate(folds) if g == f]
+            oof[held] = sentence_figures(h, [prepared[i] for i in held], weights)
+            held = [i for i, g in enumerate(small_folds) if g == f]
+            oof_small[held] = sentence_figures(h, [small[i] for i in held], weights)
+        before = np.zeros((len(small), 3))  # weights fitted on the 98-article index alone, as until now
+        for f, weights in enumerate(fold_sentence_weights(prepared, folds)):
+            held = [i for i, g in enumerate(small_folds) if g == f]
+            before[held] = sentence_figures(h, [small[i] for i in held], weights)
+        sentence_all = fit_sentence_weights(prepared, small, len(h.version.chunks))
+        print(json.dumps({"sentence_oof": _hit_figures(oof), "sentence_oof_one_article": _hit_figures(oof_small),
+                          "sentence_oof_one_article_fitted_on_98_articles_only": _hit_figures(before),
+                          "chosen_all": sentence_all}))
+        print(json.dumps({"margins": margin_sweep(h, prepared, sentence_all)}))
+        print(json.dumps({"misses": miss_profile(h, prepared, SentenceScorer(**sentence_all))}))
+        data = abstain_data(h, held_out, one_article, fusion, chosen["sentence"], SentenceScorer(**sentence_all),
+                            folds)
         print(json.dumps(fit_abstention(data)))
+
+
+def _hit_figures(oof: np.ndarray) -> dict:
+    return {"first": round(oof[:, 0].mean(), 4), "any": round(oof[:, 1].mean(), 4),
+            "quotes_per_answer": round(oof[:, 2].mean(), 2)}
 
 
 if __name__ == "__main__":

@@ -104,6 +104,7 @@ class Harness:
                margin: float = RUNNER_UP_MARGIN):
         """The product's sentence choice -> (picked candidate indices in the order a reader sees them,
         sentence scores)."""
+        scorer = scorer.sized(len(self.version.chunks))  # as the product scores on a corpus of this size
         scores = scorer(cands) if len(cands.keys) else np.zeros(0, np.float32)
         return self.pick(cands, scores, max_quotes, margin), scores
 

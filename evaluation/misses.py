@@ -22,6 +22,7 @@ def article_has_sentence(h, q) -> bool:
 
 def miss_profile(h, prepared: list, scorer) -> dict:
     rows = []  # per question: article has one, candidates hold one, rank of the first, best chunk holds one
+    scorer = scorer.sized(len(h.version.chunks))
     for q, cands, hits in prepared:
         scores = scorer(cands) if len(cands.keys) else np.zeros(0)
         ranked = hits[np.argsort(-scores, kind="stable")]

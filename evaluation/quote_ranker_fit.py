@@ -50,7 +50,7 @@ def question_items(prepared: list, weights: list[dict]) -> list[dict]:
     scores, hits and the texts of the top CANDIDATES (what the ranker trains on)."""
     out = []
     for (q, cands, hits), w in zip(prepared, weights):
-        scores = SentenceScorer(w)(cands) if len(cands.keys) else np.zeros(0, np.float32)
+        scores = SentenceScorer(**w)(cands) if len(cands.keys) else np.zeros(0, np.float32)
         top = np.argsort(-scores, kind="stable")[:CANDIDATES]
         out.append({"question": q.target.item.question, "cands": cands, "scores": scores, "hits": hits,
                     "top_texts": [cands.texts[k] for k in top], "top_hits": hits[top]})

@@ -1,0 +1,42 @@
+"""The sentence scorer's fit (evaluation/fit.py) on COVID-QA: weights that change with corpus size,
+fitted on the 98-article index and on one-article corpora, out-of-fold."""
+import numpy as np
+
+
+def _oof(h, prepared, small, folds, with_small):
+    from evaluation.fit import fold_sentence_weights, sentence_figures
+    from evaluation.holdout import article_folds
+
+    fold = article_folds(q.target.item.article for q, *_ in prepared)
+    small_folds = np.array([fold[q.target.item.article] for q, *_ in small])
+    full, one = np.zeros((len(prepared), 3)), np.zeros((len(small), 3))
+    weights = fold_sentence_weights(prepared, folds, small if with_small else (), len(h.version.chunks))
+    for f, w in enumerate(weights):
+        held = np.flatnonzero(folds == f)
+        full[held] = sentence_figures(h, [prepared[i] for i in held], w)
+        held = np.flatnonzero(small_folds == f)
+        one[held] = sentence_figures(h, [small[i] for i in held], w)
+    return full[:, 0].mean(), one[:, 0].mean(), weights
+
+
+def test_size_aware_weights_answer_one_article_corpora_better_and_the_full_index_as_well(
+        covidqa_harness, covidqa_one_article):
+    from assistant.fusion import WeightedFusion
+    from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
+    from evaluation.fit import folds_of, prepare_sentences, prepare_small
+
+    h, fusion = covidqa_harness, WeightedFusion()
+    prepared = prepare_sentences(h, fusion, DEFAULT_SENTENCE_WEIGHT)
+    small = prepare_small(covidqa_one_article, fusion, DEFAULT_SENTENCE_WEIGHT)
+    assert len(small) == len(prepared)  # each question once, asked of its own article alone
+    assert all(q.target.item.article in oh.version.articles and len(oh.version.articles) == 1
+               for q, _, _, oh in small)
+    folds = folds_of(h)
+    full_now, one_now, weights = _oof(h, prepared, small, folds, with_small=True)
+    full_before, one_before, _ = _oof(h, prepared, small, folds, with_small=False)
+    assert one_now > one_before + 0.01, (one_now, one_before)
+    assert full_now > full_before - 0.005, (full_now, full_before)
+    for w in weights:  # on a small corpus: the chunk's rank counts less, the cosine more (dense and
+        small = w["small"]  # dense_gap both carry the cosine; only their sum is stable across folds)
+        assert small["chunk"] < 0 < small["dense"] + small["dense_gap"]
+        assert w["size_range"][0] < w["size_range"][1]

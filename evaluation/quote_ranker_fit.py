@@ -31,7 +31,8 @@ from assistant.quote_ranker import rerank_quotes
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
 from assistant.selection import RUNNER_UP_MARGIN
 from assistant.sentence_scorer import SentenceScorer
-from evaluation.fit import fit_sentence_weights, fold_sentence_weights, folds_of, prepare_sentences
+from evaluation.fit import folds_of
+from evaluation.sentence_fit import fit_sentence_weights, fold_sentence_weights, prepare_sentences
 from evaluation.holdout import FOLDS
 
 CANDIDATES = 16  # sentences the ranker trains on per question (a covering one is among them for ~0.79)

@@ -4,7 +4,7 @@ import numpy as np
 from assistant.fusion import WeightedFusion
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
 from assistant.sentence_scorer import SentenceScorer
-from evaluation.fit import prepare_sentences
+from evaluation.sentence_fit import prepare_sentences
 from evaluation.misses import miss_profile
 
 

@@ -4,7 +4,7 @@ import numpy as np
 
 
 def _oof(h, prepared, small, folds, with_small):
-    from evaluation.fit import fold_sentence_weights, sentence_figures
+    from evaluation.sentence_fit import fold_sentence_weights, sentence_figures
     from evaluation.holdout import article_folds
 
     fold = article_folds(q.target.item.article for q, *_ in prepared)
@@ -23,7 +23,8 @@ def test_size_aware_weights_answer_one_article_corpora_better_and_the_full_index
         covidqa_harness, covidqa_one_article):
     from assistant.fusion import WeightedFusion
     from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
-    from evaluation.fit import folds_of, prepare_sentences, prepare_small
+    from evaluation.fit import folds_of
+    from evaluation.sentence_fit import prepare_sentences, prepare_small
 
     h, fusion = covidqa_harness, WeightedFusion()
     prepared = prepare_sentences(h, fusion, DEFAULT_SENTENCE_WEIGHT)

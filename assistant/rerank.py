@@ -9,27 +9,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.terms import sentence_tokens
+from assistant.terms import ChunkTokens
 
 DEFAULT_SENTENCE_WEIGHT = 2.5
 
 
-def best_sentence_coverage(query_weights: dict[str, float], chunk, article_text: str) -> float:
+def best_sentence_coverage(query_weights: dict[str, float], sentences: tuple[frozenset[str], ...]) -> float:
+    """The largest share of the question's IDF mass that one of ``sentences`` (token sets) holds."""
     total = sum(query_weights.values()) or 1.0
-    best = 0.0
-    for s in chunk.sentences:
-        tokens = sentence_tokens(article_text[s.start:s.end])
-        best = max(best, sum(w for t, w in query_weights.items() if t in tokens))
+    asked, best = query_weights.keys(), 0.0
+    for tokens in sentences:
+        common = tokens & asked
+        if common:
+            best = max(best, sum(w for t, w in query_weights.items() if t in common))  # in query order, as before
     return best / total
 
 
-def rerank(scores: np.ndarray, rows: list[int], query_weights: dict[str, float], chunks, articles,
+def rerank(scores: np.ndarray, rows: list[int], query_weights: dict[str, float], tokens: ChunkTokens,
            weight: float) -> tuple[np.ndarray, list[int]]:
     """Return (scores with the candidate rows lifted, candidate rows re-sorted)."""
     if not weight or not rows:
         return scores, rows
     lifted = scores.copy()
     for row in rows:
-        chunk = chunks[row]
-        lifted[row] += weight * best_sentence_coverage(query_weights, chunk, articles[chunk.article_id].text)
+        lifted[row] += weight * best_sentence_coverage(query_weights, tokens(row))
     return lifted, sorted(rows, key=lambda r: -lifted[r])

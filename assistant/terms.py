@@ -35,6 +35,22 @@ class TermWeights:
         return sum(w for t, w in weights.items() if t not in self.df) / total
 
 
+class ChunkTokens:
+    """``tokens(row) -> tuple[frozenset[str], ...]``: the token set of each sentence of chunk ``row``,
+    built on first use and kept for the index version (the rerank looks at ~50 chunks per question)."""
+
+    def __init__(self, version: IndexVersion):
+        self.chunks, self.articles, self._rows = version.chunks, version.articles, {}
+
+    def __call__(self, row: int) -> tuple[frozenset[str], ...]:
+        found = self._rows.get(row)
+        if found is None:
+            chunk = self.chunks[row]
+            text = self.articles[chunk.article_id].text
+            found = self._rows[row] = tuple(sentence_tokens(text[s.start:s.end]) for s in chunk.sentences)
+        return found
+
+
 @lru_cache(maxsize=65536)
 def sentence_tokens(text: str) -> frozenset[str]:
     """Distinct content tokens of a sentence (cached: the same sentences recur across questions)."""

@@ -165,7 +165,6 @@ class SentenceScorer:
         self.weights = {**DEFAULT_SENTENCE_WEIGHTS, **(weights or {})}
         self.small = {**DEFAULT_SMALL_CORPUS_WEIGHTS, **(small or {})}
         self.size_range = tuple(size_range)
-        self.chunks = chunks
         shift = smallness(chunks, self.size_range)
         self.vector = np.array([self.weights[n] + shift * self.small[n] for n in SENTENCE_FEATURES], dtype=np.float32)
 

@@ -33,7 +33,7 @@ from evaluation.holdout import FOLDS, HeldOut, SubsetIndexes, article_folds
 from evaluation.misses import miss_profile
 from evaluation.one_article import OneArticleCorpora
 from evaluation.sentence_fit import (fit_sentence_weights, fold_sentence_weights, hit_figures, margin_sweep,
-                                     prepare_sentences, prepare_small, sentence_figures)
+                                     out_of_fold, prepare_sentences, prepare_small)
 from ingest.config import Config
 
 RETRIEVAL_GRID = {"dense": [0.25, 0.5, 0.75, 1.0, 1.5], "article": [0, 0.2, 0.4], "dense_article": [0, 0.3],
@@ -101,17 +101,10 @@ def main() -> None:
         prepared = prepare_sentences(h, fusion, chosen["sentence"])
         small = prepare_small(one_article, fusion, chosen["sentence"])
         small_folds = np.array([fold[q.target.item.article] for q, *_ in small])
-        oof, oof_small = np.zeros((len(prepared), 3)), np.zeros((len(small), 3))
         fold_weights = fold_sentence_weights(prepared, folds, small, len(h.version.chunks))
-        for f, weights in enumerate(fold_weights):
-            held = [i for i, g in enumerate(folds) if g == f]
-            oof[held] = sentence_figures(h, [prepared[i] for i in held], weights)
-            held = [i for i, g in enumerate(small_folds) if g == f]
-            oof_small[held] = sentence_figures(h, [small[i] for i in held], weights)
-        before = np.zeros((len(small), 3))  # weights fitted on the 98-article index alone, as until now
-        for f, weights in enumerate(fold_sentence_weights(prepared, folds)):
-            held = [i for i, g in enumerate(small_folds) if g == f]
-            before[held] = sentence_figures(h, [small[i] for i in held], weights)
+        oof = out_of_fold(h, prepared, folds, fold_weights)
+        oof_small = out_of_fold(h, small, small_folds, fold_weights)
+        before = out_of_fold(h, small, small_folds, fold_sentence_weights(prepared, folds))  # 98 articles only
         sentence_all = fit_sentence_weights(prepared, small, len(h.version.chunks))
         print(json.dumps({"sentence_oof": hit_figures(oof), "sentence_oof_one_article": hit_figures(oof_small),
                           "sentence_oof_one_article_fitted_on_98_articles_only": hit_figures(before),

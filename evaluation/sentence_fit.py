@@ -93,6 +93,15 @@ def sentence_figures(h: Harness, prepared: list, weights: dict, max_quotes=3) ->
     return out
 
 
+def out_of_fold(h: Harness, rows: list, row_folds: np.ndarray, fold_weights: list[dict]) -> np.ndarray:
+    """``sentence_figures`` of each row with the weights fitted without its fold (``fold_weights[f]``)."""
+    out = np.zeros((len(rows), 3))
+    for f, weights in enumerate(fold_weights):
+        held = np.flatnonzero(row_folds == f)
+        out[held] = sentence_figures(h, [rows[i] for i in held], weights)
+    return out
+
+
 def margin_sweep(h: Harness, prepared: list, weights: dict, margins=(0.5, 1.0, 1.5, 2.0, 3.0)) -> dict:
     """Answer hit @any and quotes per answer for each runner-up margin (in-sample, shipped weights)."""
     scorer, out = SentenceScorer(**weights), {}

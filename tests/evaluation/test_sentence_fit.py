@@ -4,18 +4,13 @@ import numpy as np
 
 
 def _oof(h, prepared, small, folds, with_small):
-    from evaluation.sentence_fit import fold_sentence_weights, sentence_figures
     from evaluation.holdout import article_folds
+    from evaluation.sentence_fit import fold_sentence_weights, out_of_fold
 
     fold = article_folds(q.target.item.article for q, *_ in prepared)
     small_folds = np.array([fold[q.target.item.article] for q, *_ in small])
-    full, one = np.zeros((len(prepared), 3)), np.zeros((len(small), 3))
     weights = fold_sentence_weights(prepared, folds, small if with_small else (), len(h.version.chunks))
-    for f, w in enumerate(weights):
-        held = np.flatnonzero(folds == f)
-        full[held] = sentence_figures(h, [prepared[i] for i in held], w)
-        held = np.flatnonzero(small_folds == f)
-        one[held] = sentence_figures(h, [small[i] for i in held], w)
+    full, one = out_of_fold(h, prepared, folds, weights), out_of_fold(h, small, small_folds, weights)
     return full[:, 0].mean(), one[:, 0].mean(), weights
 
 

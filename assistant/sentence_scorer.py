@@ -2,6 +2,9 @@
 
 Features per sentence, each roughly in [0, 1]:
   coverage     share of the question's IDF mass whose terms the sentence contains
+  local        the same share with each term's weight also multiplied by ln((N + 1) / (n + 0.5)), where n
+               of the N candidate sentences contain it: words every candidate shares (the topic) count
+               less than the words that single out the answer (OOF answer hit @first 0.499 -> 0.515)
   matched      share of the question's distinct terms it contains (unweighted)
   bigram       share of the question's adjacent term pairs found adjacent in the sentence
   density      share of the sentence's own terms that are question terms
@@ -24,7 +27,8 @@ The weights depend on the size of the corpus: weight = large + smallness * small
 far ln(chunks in the index) lies below the largest corpus fitted (0 for the 98 COVID-QA articles, about 5
 for one article), clamped to the sizes fitted. Both parts are fitted together, on the 98-article index
 and on each COVID-QA article alone: on a small corpus every chunk is on topic, so which chunk ranks first
-says less than on a large one (chunk -1.1 per unit), and the cosine a little more (dense + dense_gap).
+says less than on a large one (chunk -0.9 per unit), and the candidates are most of the article, so plain
+coverage takes over from local coverage.
 """
 from __future__ import annotations
 
@@ -36,38 +40,40 @@ import numpy as np
 
 from assistant.terms import sentence_bigrams, sentence_tokens
 
-SENTENCE_FEATURES = ("coverage", "matched", "bigram", "density", "chunk", "rank", "previous", "next", "length",
+SENTENCE_FEATURES = ("coverage", "local", "matched", "bigram", "density", "chunk", "rank", "previous", "next", "length",
                      "number", "best_in_chunk", "dense", "dense_gap")
 DEFAULT_SENTENCE_WEIGHTS = {
-    "coverage": -2.1141,
-    "matched": 5.8398,
-    "bigram": 1.9472,
-    "density": -1.4485,
-    "chunk": 9.1535,
-    "rank": 0.3231,
-    "previous": 1.2449,
-    "next": 0.2675,
-    "length": 0.8456,
-    "number": 1.7296,
-    "best_in_chunk": 0.6688,
-    "dense": 2.4694,
-    "dense_gap": 2.2603,
+    "coverage": -10.7824,
+    "local": 8.4414,
+    "matched": 6.0962,
+    "bigram": 1.8222,
+    "density": -1.2652,
+    "chunk": 8.1423,
+    "rank": 0.2964,
+    "previous": 1.4842,
+    "next": 0.4793,
+    "length": 1.1278,
+    "number": 1.6426,
+    "best_in_chunk": 0.6309,
+    "dense": 3.1516,
+    "dense_gap": 2.8827,
 }
 # per unit of smallness, added to DEFAULT_SENTENCE_WEIGHTS (the weights for the largest corpus fitted)
 DEFAULT_SMALL_CORPUS_WEIGHTS = {
-    "coverage": 1.101,
-    "matched": -1.1167,
-    "bigram": -0.0689,
-    "density": -0.1051,
-    "chunk": -1.1257,
-    "rank": 0.0348,
-    "previous": 0.1099,
-    "next": 0.0374,
-    "length": -0.0056,
-    "number": 0.0243,
-    "best_in_chunk": 0.0961,
-    "dense": 1.5149,
-    "dense_gap": -1.2579,
+    "coverage": 3.0125,
+    "local": -1.8553,
+    "matched": -1.1765,
+    "bigram": -0.0407,
+    "density": -0.154,
+    "chunk": -0.9131,
+    "rank": 0.0431,
+    "previous": 0.0581,
+    "next": -0.0088,
+    "length": -0.0694,
+    "number": 0.0419,
+    "best_in_chunk": 0.1042,
+    "dense": 1.4413,
+    "dense_gap": -1.4679,
 }
 SIZE_RANGE = (1.0986, 6.8977)  # ln(chunks) of the smallest and largest corpora fitted
 _QUANTITY = re.compile(r"\b(how (many|much|long|often|old|far|large|big|high|low)|what (percent|percentage|proportion|share|"
@@ -112,38 +118,53 @@ def sentence_candidates(query_weights: dict[str, float], rows: list[int], scores
     query_pairs = sentence_bigrams(question) if question else frozenset()
     wanted = answer_pattern(question)
     best = float(scores[rows[0]]) if rows else 1.0
-    keys, feats, texts = [], [], []
+    keys, texts, token_sets, chunk_parts = [], [], [], []
     for rank, row in enumerate(rows):
         chunk = chunks[row]
         text = articles[chunk.article_id].text
-        chunk_part = float(scores[row]) / best if best > 0 else 0.0
-        sentences = [text[s.start:s.end] for s in chunk.sentences]
-        covs, rows_feats = [], []
-        for i, sentence in enumerate(sentences):
-            tokens = sentence_tokens(sentence)
-            matched = [t for t in query_weights if t in tokens]
-            cov = sum(query_weights[t] for t in matched) / total
-            pair = len(query_pairs & sentence_bigrams(sentence)) / len(query_pairs) if query_pairs else 0.0
-            density = len(matched) / max(1, len(tokens))
-            words = sentence.count(" ") + 1
-            number = float(bool(wanted and wanted.search(sentence)))
-            covs.append(cov)
-            cosine = float(sentence_dense[sentence_start[row] + i]) if sentence_dense is not None else 0.0
-            rows_feats.append([cov, len(matched) / n_terms, pair, density, chunk_part, 1.0 / (1 + rank), 0.0, 0.0,
-                               min(words, 40) / 40, number, 0.0, max(cosine, 0.0), cosine])
-        top = max(covs) if covs else 0.0
-        for i, f in enumerate(rows_feats):
-            f[6] = covs[i - 1] if i else 0.0
-            f[7] = covs[i + 1] if i + 1 < len(covs) else 0.0
-            f[10] = float(covs[i] == top and top > 0)
+        for i, s in enumerate(chunk.sentences):
             keys.append((row, i))
-            texts.append(sentences[i])
-            feats.append(f)
+            texts.append(text[s.start:s.end])
+            token_sets.append(sentence_tokens(texts[-1]))
+            chunk_parts.append((rank, float(scores[row]) / best if best > 0 else 0.0))
+    local = _local_weights(query_weights, token_sets)
+    local_total = sum(local.values()) or 1.0
+    feats, covs = [], []
+    for k, ((row, i), sentence, tokens, (rank, chunk_part)) in enumerate(zip(keys, texts, token_sets, chunk_parts)):
+        matched = [t for t in query_weights if t in tokens]
+        covs.append(sum(query_weights[t] for t in matched) / total)
+        pair = len(query_pairs & sentence_bigrams(sentence)) / len(query_pairs) if query_pairs else 0.0
+        density = len(matched) / max(1, len(tokens))
+        words = sentence.count(" ") + 1
+        number = float(bool(wanted and wanted.search(sentence)))
+        cosine = float(sentence_dense[sentence_start[row] + i]) if sentence_dense is not None else 0.0
+        feats.append([covs[-1], sum(local[t] for t in matched) / local_total, len(matched) / n_terms, pair,
+                      density, chunk_part, 1.0 / (1 + rank), 0.0, 0.0, min(words, 40) / 40, number, 0.0,
+                      max(cosine, 0.0), cosine])
+    previous, following, best_in = (SENTENCE_FEATURES.index(n) for n in ("previous", "next", "best_in_chunk"))
+    start = 0
+    while start < len(keys):  # one chunk's sentences at a time
+        end = start
+        while end < len(keys) and keys[end][0] == keys[start][0]:
+            end += 1
+        top = max(covs[start:end])
+        for k in range(start, end):
+            feats[k][previous] = covs[k - 1] if k > start else 0.0
+            feats[k][following] = covs[k + 1] if k + 1 < end else 0.0
+            feats[k][best_in] = float(covs[k] == top and top > 0)
+        start = end
     matrix = np.array(feats, dtype=np.float32).reshape(-1, len(SENTENCE_FEATURES))
     if len(matrix):
         gap = SENTENCE_FEATURES.index("dense_gap")
         matrix[:, gap] -= matrix[:, gap].max()
     return Candidates(keys, matrix, texts)
+
+
+def _local_weights(query_weights: dict[str, float], token_sets: list) -> dict[str, float]:
+    """Each question term's IDF weight times its inverse frequency among the candidate sentences."""
+    n = len(token_sets)
+    return {t: w * math.log((n + 1) / (sum(t in tokens for tokens in token_sets) + 0.5))
+            for t, w in query_weights.items()}
 
 
 def smallness(chunks: int | None, size_range: tuple[float, float] = SIZE_RANGE) -> float:

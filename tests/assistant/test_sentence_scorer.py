@@ -46,11 +46,58 @@ def test_weights_follow_the_corpus_size_within_the_sizes_fitted():
     assert np.allclose(scorer.sized(20).vector, SentenceScorer(large, small, 20, (low, high)).vector)
 
 
-def test_the_shipped_scorer_weighs_meaning_more_and_the_chunk_rank_less_on_a_small_corpus():
+def test_the_shipped_scorer_weighs_the_chunk_rank_less_on_a_small_corpus():
     from assistant.sentence_scorer import SENTENCE_FEATURES, SentenceScorer
 
     large, small = SentenceScorer(), SentenceScorer(chunks=8)  # the sample article has 8 chunks
-    dense = [SENTENCE_FEATURES.index("dense"), SENTENCE_FEATURES.index("dense_gap")]  # both carry the cosine
     chunk = SENTENCE_FEATURES.index("chunk")
-    assert small.vector[dense].sum() > large.vector[dense].sum()
     assert small.vector[chunk] < large.vector[chunk]
+
+
+def _candidates(question: str, sentences: list[str]):
+    """Candidates of one chunk holding ``sentences``, with the question's terms weighted 1 each."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.sentence_scorer import sentence_candidates
+    from ingest.lexical import tokenize
+
+    text, spans = "", []
+    for s in sentences:
+        spans.append(SimpleNamespace(start=len(text), end=len(text) + len(s)))
+        text += s + " "
+    chunk = SimpleNamespace(article_id="a", sentences=spans)
+    articles = {"a": SimpleNamespace(text=text)}
+    weights = {t: 1.0 for t in tokenize(question)}
+    return sentence_candidates(weights, [0], np.ones(1, np.float32), [chunk], articles, question)
+
+
+def test_local_coverage_counts_the_words_that_single_out_a_sentence_more_than_the_topic():
+    from assistant.sentence_scorer import SENTENCE_FEATURES
+
+    sentences = ["Ketamine is an anaesthetic.", "Ketamine helps depression.", "Ketamine acts fast.",
+                 "The dose is 0.5 mg/kg."]
+    c = _candidates("What dose of ketamine?", sentences)
+    coverage, local = (c.features[:, SENTENCE_FEATURES.index(n)] for n in ("coverage", "local"))
+    assert coverage[1] == coverage[3] == 0.5  # one of the two question words each
+    assert local[3] > 0.5 > local[1]  # "dose" is in one candidate, "ketamine" in three
+    assert local.sum() == pytest.approx(1.0 * 3 * local[1] + local[3])
+
+
+def test_local_coverage_is_coverage_when_every_question_word_is_as_common():
+    import numpy as np
+
+    from assistant.sentence_scorer import SENTENCE_FEATURES
+
+    c = _candidates("ketamine dose", ["Ketamine dose.", "Ketamine dose again.", "Nothing here."])
+    coverage, local = (c.features[:, SENTENCE_FEATURES.index(n)] for n in ("coverage", "local"))
+    assert np.allclose(coverage, local)
+
+
+def test_the_shipped_scorer_rewards_local_coverage_on_a_large_corpus_and_plain_coverage_on_one_article():
+    from assistant.sentence_scorer import SENTENCE_FEATURES, SentenceScorer
+
+    large, small = (dict(zip(SENTENCE_FEATURES, s.vector)) for s in (SentenceScorer(), SentenceScorer(chunks=8)))
+    assert large["local"] > 0 > large["coverage"]  # on 98 articles the topic words common to all count less
+    assert small["coverage"] > large["coverage"]  # in one article the candidates are the whole article

@@ -9,28 +9,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.terms import ChunkTokens
+from assistant.terms import ChunkPostings
 
 DEFAULT_SENTENCE_WEIGHT = 2.5
 
 
-def best_sentence_coverage(query_weights: dict[str, float], sentences: tuple[frozenset[str], ...]) -> float:
-    """The largest share of the question's IDF mass that one of ``sentences`` (token sets) holds."""
-    total = sum(query_weights.values()) or 1.0
-    asked, best = query_weights.keys(), 0.0
-    for tokens in sentences:
-        common = tokens & asked
-        if common:
-            best = max(best, sum(w for t, w in query_weights.items() if t in common))  # in query order, as before
-    return best / total
+def best_sentence_coverage(query_weights: dict[str, float], postings: tuple[int, dict]) -> float:
+    """The largest share of the question's IDF mass that one sentence of a chunk holds (``postings``:
+    ``ChunkPostings(row)``). Each sentence sums its terms' weights in query order, as a direct sum would."""
+    sentences, where = postings
+    if not sentences:
+        return 0.0
+    held = [0.0] * sentences
+    for t, w in query_weights.items():
+        for i in where.get(t, ()):
+            held[i] += w
+    return max(held) / (sum(query_weights.values()) or 1.0)
 
 
-def rerank(scores: np.ndarray, rows: list[int], query_weights: dict[str, float], tokens: ChunkTokens,
+def rerank(scores: np.ndarray, rows: list[int], query_weights: dict[str, float], postings: ChunkPostings,
            weight: float) -> tuple[np.ndarray, list[int]]:
     """Return (scores with the candidate rows lifted, candidate rows re-sorted)."""
     if not weight or not rows:
         return scores, rows
     lifted = scores.copy()
     for row in rows:
-        lifted[row] += weight * best_sentence_coverage(query_weights, tokens(row))
+        lifted[row] += weight * best_sentence_coverage(query_weights, postings(row))
     return lifted, sorted(rows, key=lambda r: -lifted[r])

@@ -35,19 +35,24 @@ class TermWeights:
         return sum(w for t, w in weights.items() if t not in self.df) / total
 
 
-class ChunkTokens:
-    """``tokens(row) -> tuple[frozenset[str], ...]``: the token set of each sentence of chunk ``row``,
-    built on first use and kept for the index version (the rerank looks at ~50 chunks per question)."""
+class ChunkPostings:
+    """``postings(row) -> (sentences, {token: indices of the chunk's sentences holding it})`` for chunk
+    ``row``, built on first use and kept for the index version: the rerank looks at ~50 chunks per
+    question, and walking the question's few terms through these beats intersecting every sentence."""
 
     def __init__(self, version: IndexVersion):
         self.chunks, self.articles, self._rows = version.chunks, version.articles, {}
 
-    def __call__(self, row: int) -> tuple[frozenset[str], ...]:
+    def __call__(self, row: int) -> tuple[int, dict[str, tuple[int, ...]]]:
         found = self._rows.get(row)
         if found is None:
             chunk = self.chunks[row]
             text = self.articles[chunk.article_id].text
-            found = self._rows[row] = tuple(sentence_tokens(text[s.start:s.end]) for s in chunk.sentences)
+            where: dict[str, list[int]] = {}
+            for i, s in enumerate(chunk.sentences):
+                for token in sentence_tokens(text[s.start:s.end]):
+                    where.setdefault(token, []).append(i)
+            found = self._rows[row] = (len(chunk.sentences), {t: tuple(i) for t, i in where.items()})
         return found
 
 

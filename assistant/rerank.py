@@ -9,30 +9,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.terms import ChunkPostings
+from assistant.terms import ChunkTerms, ChunkTermsCache
 
 DEFAULT_SENTENCE_WEIGHT = 2.5
 
 
-def best_sentence_coverage(query_weights: dict[str, float], postings: tuple[int, dict]) -> float:
-    """The largest share of the question's IDF mass that one sentence of a chunk holds (``postings``:
-    ``ChunkPostings(row)``). Each sentence sums its terms' weights in query order, as a direct sum would."""
-    sentences, where = postings
-    if not sentences:
+def best_sentence_coverage(query_weights: dict[str, float], terms: ChunkTerms) -> float:
+    """The largest share of the question's IDF mass that one sentence of a chunk holds. The question's
+    few terms are walked through the chunk's postings; each sentence sums its terms' weights in query
+    order, as a direct sum over its token set would."""
+    if not terms.texts:
         return 0.0
-    held = [0.0] * sentences
+    held = [0.0] * len(terms.texts)
     for t, w in query_weights.items():
-        for i in where.get(t, ()):
+        for i in terms.postings.get(t, ()):
             held[i] += w
     return max(held) / (sum(query_weights.values()) or 1.0)
 
 
-def rerank(scores: np.ndarray, rows: list[int], query_weights: dict[str, float], postings: ChunkPostings,
+def rerank(scores: np.ndarray, rows: list[int], query_weights: dict[str, float], terms: ChunkTermsCache,
            weight: float) -> tuple[np.ndarray, list[int]]:
     """Return (scores with the candidate rows lifted, candidate rows re-sorted)."""
     if not weight or not rows:
         return scores, rows
     lifted = scores.copy()
     for row in rows:
-        lifted[row] += weight * best_sentence_coverage(query_weights, postings(row))
+        lifted[row] += weight * best_sentence_coverage(query_weights, terms(row))
     return lifted, sorted(rows, key=lambda r: -lifted[r])

@@ -44,7 +44,8 @@ class Responder:
         weights = retrieval.weights
         candidates = sentence_candidates(weights, rows, retrieval.scores,
                                          self.version.chunks, self.version.articles, query,
-                                         retrieval.sentence_dense, self.version.sentence_start)
+                                         retrieval.sentence_dense, self.version.sentence_start,
+                                         self.retriever.chunk_terms)
         scores = self.scorer(candidates) if len(candidates.keys) else np.zeros(0, np.float32)
         signals = abstain_signals(candidates, scores, self.terms.unknown_share(weights), len(self.version.chunks))
         timings["score"] = _ms(started) - timings["retrieve"]

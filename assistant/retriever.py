@@ -14,7 +14,7 @@ from assistant.encoder import QueryEncoder
 from assistant.fusion import WeightedFusion, chunk_features
 from assistant.lexical_retriever import LexicalRetriever
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT, rerank
-from assistant.terms import ChunkPostings, TermWeights
+from assistant.terms import ChunkTermsCache, TermWeights
 from ingest.version import IndexVersion
 
 CARRIED_WEIGHT = 0.5  # how much a word carried over from the chat history counts against the question's own
@@ -37,7 +37,7 @@ class HybridRetriever:
                  sentence_weight: float = DEFAULT_SENTENCE_WEIGHT):
         self.version = version
         self.terms = TermWeights(version)
-        self.postings = ChunkPostings(version)
+        self.chunk_terms = ChunkTermsCache(version)
         self.sentence_weight = sentence_weight
         self.encoder = encoder
         self.fusion = fusion
@@ -69,5 +69,5 @@ class HybridRetriever:
         part = np.argpartition(-scores, k - 1)[:k]
         rows = [int(i) for i in part[np.argsort(-scores[part], kind="stable")]]
         weights = self.terms.focused_weights(f"{carried} {query}", query, CARRIED_WEIGHT)
-        scores, rows = rerank(scores, rows, weights, self.postings, self.sentence_weight)
+        scores, rows = rerank(scores, rows, weights, self.chunk_terms, self.sentence_weight)
         return Retrieval(scores, features, rows, sentence_dense, weights)

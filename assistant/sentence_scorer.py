@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.terms import sentence_bigrams, sentence_tokens
+from assistant.terms import chunk_terms, sentence_bigrams
 
 SENTENCE_FEATURES = ("coverage", "local", "matched", "bigram", "density", "chunk", "rank", "previous", "next", "length",
                      "number", "best_in_chunk", "dense", "dense_gap")
@@ -110,30 +110,33 @@ class Candidates:
 
 def sentence_candidates(query_weights: dict[str, float], rows: list[int], scores: np.ndarray, chunks, articles,
                         question: str = "", sentence_dense: np.ndarray | None = None,
-                        sentence_start: np.ndarray | None = None) -> Candidates:
+                        sentence_start: np.ndarray | None = None, terms=None) -> Candidates:
     """Features for every sentence of the chunks in ``rows`` (best chunk first). ``sentence_dense`` holds
-    the question's cosine to every sentence row, ``sentence_start`` each chunk's first row."""
+    the question's cosine to every sentence row, ``sentence_start`` each chunk's first row; ``terms``
+    (``assistant.terms.ChunkTermsCache``) serves each chunk's sentences ready split, else they are split here."""
     total = sum(query_weights.values()) or 1.0
     n_terms = max(1, len(query_weights))
     query_pairs = sentence_bigrams(question) if question else frozenset()
     wanted = answer_pattern(question)
     best = float(scores[rows[0]]) if rows else 1.0
-    keys, texts, token_sets, chunk_parts = [], [], [], []
+    if terms is None:
+        def terms(row: int):
+            return chunk_terms(chunks[row], articles[chunks[row].article_id].text)
+    keys, texts, token_sets, bigram_sets, chunk_parts = [], [], [], [], []
     for rank, row in enumerate(rows):
-        chunk = chunks[row]
-        text = articles[chunk.article_id].text
-        for i, s in enumerate(chunk.sentences):
-            keys.append((row, i))
-            texts.append(text[s.start:s.end])
-            token_sets.append(sentence_tokens(texts[-1]))
-            chunk_parts.append((rank, float(scores[row]) / best if best > 0 else 0.0))
+        chunk = terms(row)
+        keys += [(row, i) for i in range(len(chunk.texts))]
+        texts += chunk.texts
+        token_sets += chunk.tokens
+        bigram_sets += chunk.bigrams
+        chunk_parts += [(rank, float(scores[row]) / best if best > 0 else 0.0)] * len(chunk.texts)
     local = _local_weights(query_weights, token_sets)
     local_total = sum(local.values()) or 1.0
     feats, covs = [], []
-    for k, ((row, i), sentence, tokens, (rank, chunk_part)) in enumerate(zip(keys, texts, token_sets, chunk_parts)):
+    for (row, i), sentence, tokens, pairs, (rank, chunk_part) in zip(keys, texts, token_sets, bigram_sets, chunk_parts):
         matched = [t for t in query_weights if t in tokens]
         covs.append(sum(query_weights[t] for t in matched) / total)
-        pair = len(query_pairs & sentence_bigrams(sentence)) / len(query_pairs) if query_pairs else 0.0
+        pair = len(query_pairs & pairs) / len(query_pairs) if query_pairs else 0.0
         density = len(matched) / max(1, len(tokens))
         words = sentence.count(" ") + 1
         number = float(bool(wanted and wanted.search(sentence)))

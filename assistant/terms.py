@@ -3,6 +3,7 @@ sentence scorer so both count a word's importance the same way."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.lexical import document_frequencies, tokenize
@@ -35,24 +36,40 @@ class TermWeights:
         return sum(w for t, w in weights.items() if t not in self.df) / total
 
 
-class ChunkPostings:
-    """``postings(row) -> (sentences, {token: indices of the chunk's sentences holding it})`` for chunk
-    ``row``, built on first use and kept for the index version: the rerank looks at ~50 chunks per
-    question, and walking the question's few terms through these beats intersecting every sentence."""
+@dataclass(frozen=True)
+class ChunkTerms:
+    """What the rerank and the sentence scorer read of one chunk's sentences, in order."""
+
+    texts: tuple[str, ...]
+    tokens: tuple[frozenset[str], ...]  # distinct content tokens of each sentence
+    bigrams: tuple[frozenset[tuple[str, str]], ...]
+    postings: dict[str, tuple[int, ...]]  # token -> indices of the sentences holding it
+
+
+def chunk_terms(chunk, article_text: str) -> ChunkTerms:
+    texts = tuple(article_text[s.start:s.end] for s in chunk.sentences)
+    tokens = tuple(sentence_tokens(t) for t in texts)
+    where: dict[str, list[int]] = {}
+    for i, held in enumerate(tokens):
+        for token in held:
+            where.setdefault(token, []).append(i)
+    return ChunkTerms(texts, tokens, tuple(sentence_bigrams(t) for t in texts),
+                      {t: tuple(i) for t, i in where.items()})
+
+
+class ChunkTermsCache:
+    """``terms(row) -> ChunkTerms`` of chunk ``row``, built on first use and kept for the index version:
+    the rerank looks at ~50 chunks per question and the scorer at the sentences of the best 5, and the
+    same chunks recur across questions."""
 
     def __init__(self, version: IndexVersion):
         self.chunks, self.articles, self._rows = version.chunks, version.articles, {}
 
-    def __call__(self, row: int) -> tuple[int, dict[str, tuple[int, ...]]]:
+    def __call__(self, row: int) -> ChunkTerms:
         found = self._rows.get(row)
         if found is None:
             chunk = self.chunks[row]
-            text = self.articles[chunk.article_id].text
-            where: dict[str, list[int]] = {}
-            for i, s in enumerate(chunk.sentences):
-                for token in sentence_tokens(text[s.start:s.end]):
-                    where.setdefault(token, []).append(i)
-            found = self._rows[row] = (len(chunk.sentences), {t: tuple(i) for t, i in where.items()})
+            found = self._rows[row] = chunk_terms(chunk, self.articles[chunk.article_id].text)
         return found
 
 

@@ -86,7 +86,8 @@ class Harness:
 
     def candidates_for(self, q: QuestionData, scores: np.ndarray, rows: list[int], top_k: int) -> Candidates:
         return sentence_candidates(q.weights, rows[:top_k], scores, self.version.chunks, self.version.articles,
-                                   q.target.item.question, q.sentence_dense, self.version.sentence_start)
+                                   q.target.item.question, q.sentence_dense, self.version.sentence_start,
+                                   self.retriever.chunk_terms)
 
     def hits(self, q: QuestionData, cands: Candidates) -> np.ndarray:
         """Per candidate sentence: does it cover >= 50% of the gold span?"""

@@ -122,40 +122,33 @@ def sentence_candidates(query_weights: dict[str, float], rows: list[int], scores
     if terms is None:
         def terms(row: int):
             return chunk_terms(chunks[row], articles[chunks[row].article_id].text)
-    keys, texts, token_sets, bigram_sets, chunk_parts = [], [], [], [], []
-    for rank, row in enumerate(rows):
-        chunk = terms(row)
+    chunks_terms = [terms(row) for row in rows]
+    local = _local_weights(query_weights, chunks_terms)
+    local_total = sum(local.values()) or 1.0
+    previous, following, best_in = (SENTENCE_FEATURES.index(n) for n in ("previous", "next", "best_in_chunk"))
+    keys, feats, texts = [], [], []
+    for rank, (row, chunk) in enumerate(zip(rows, chunks_terms)):
+        chunk_part = float(scores[row]) / best if best > 0 else 0.0
+        covs, rows_feats = [], []
+        for i, (sentence, tokens, pairs) in enumerate(zip(chunk.texts, chunk.tokens, chunk.bigrams)):
+            matched = [t for t in query_weights if t in tokens]
+            covs.append(sum(query_weights[t] for t in matched) / total)
+            pair = len(query_pairs & pairs) / len(query_pairs) if query_pairs else 0.0
+            density = len(matched) / max(1, len(tokens))
+            words = sentence.count(" ") + 1
+            number = float(bool(wanted and wanted.search(sentence)))
+            cosine = float(sentence_dense[sentence_start[row] + i]) if sentence_dense is not None else 0.0
+            rows_feats.append([covs[-1], sum(local[t] for t in matched) / local_total, len(matched) / n_terms,
+                               pair, density, chunk_part, 1.0 / (1 + rank), 0.0, 0.0, min(words, 40) / 40, number,
+                               0.0, max(cosine, 0.0), cosine])
+        top = max(covs, default=0.0)
+        for i, f in enumerate(rows_feats):
+            f[previous] = covs[i - 1] if i else 0.0
+            f[following] = covs[i + 1] if i + 1 < len(covs) else 0.0
+            f[best_in] = float(covs[i] == top and top > 0)
         keys += [(row, i) for i in range(len(chunk.texts))]
         texts += chunk.texts
-        token_sets += chunk.tokens
-        bigram_sets += chunk.bigrams
-        chunk_parts += [(rank, float(scores[row]) / best if best > 0 else 0.0)] * len(chunk.texts)
-    local = _local_weights(query_weights, token_sets)
-    local_total = sum(local.values()) or 1.0
-    feats, covs = [], []
-    for (row, i), sentence, tokens, pairs, (rank, chunk_part) in zip(keys, texts, token_sets, bigram_sets, chunk_parts):
-        matched = [t for t in query_weights if t in tokens]
-        covs.append(sum(query_weights[t] for t in matched) / total)
-        pair = len(query_pairs & pairs) / len(query_pairs) if query_pairs else 0.0
-        density = len(matched) / max(1, len(tokens))
-        words = sentence.count(" ") + 1
-        number = float(bool(wanted and wanted.search(sentence)))
-        cosine = float(sentence_dense[sentence_start[row] + i]) if sentence_dense is not None else 0.0
-        feats.append([covs[-1], sum(local[t] for t in matched) / local_total, len(matched) / n_terms, pair,
-                      density, chunk_part, 1.0 / (1 + rank), 0.0, 0.0, min(words, 40) / 40, number, 0.0,
-                      max(cosine, 0.0), cosine])
-    previous, following, best_in = (SENTENCE_FEATURES.index(n) for n in ("previous", "next", "best_in_chunk"))
-    start = 0
-    while start < len(keys):  # one chunk's sentences at a time
-        end = start
-        while end < len(keys) and keys[end][0] == keys[start][0]:
-            end += 1
-        top = max(covs[start:end])
-        for k in range(start, end):
-            feats[k][previous] = covs[k - 1] if k > start else 0.0
-            feats[k][following] = covs[k + 1] if k + 1 < end else 0.0
-            feats[k][best_in] = float(covs[k] == top and top > 0)
-        start = end
+        feats += rows_feats
     matrix = np.array(feats, dtype=np.float32).reshape(-1, len(SENTENCE_FEATURES))
     if len(matrix):
         gap = SENTENCE_FEATURES.index("dense_gap")
@@ -163,10 +156,11 @@ def sentence_candidates(query_weights: dict[str, float], rows: list[int], scores
     return Candidates(keys, matrix, texts)
 
 
-def _local_weights(query_weights: dict[str, float], token_sets: list) -> dict[str, float]:
-    """Each question term's IDF weight times its inverse frequency among the candidate sentences."""
-    n = len(token_sets)
-    return {t: w * math.log((n + 1) / (sum(t in tokens for tokens in token_sets) + 0.5))
+def _local_weights(query_weights: dict[str, float], chunks_terms: list) -> dict[str, float]:
+    """Each question term's IDF weight times ln((N + 1) / (n + 0.5)), n of the N candidate sentences
+    holding it (counted from the chunks' postings)."""
+    n = sum(len(c.texts) for c in chunks_terms)
+    return {t: w * math.log((n + 1) / (sum(len(c.postings.get(t, ())) for c in chunks_terms) + 0.5))
             for t, w in query_weights.items()}
 
 

@@ -82,7 +82,7 @@ def test_local_coverage_counts_the_words_that_single_out_a_sentence_more_than_th
     coverage, local = (c.features[:, SENTENCE_FEATURES.index(n)] for n in ("coverage", "local"))
     assert coverage[1] == coverage[3] == 0.5  # one of the two question words each
     assert local[3] > 0.5 > local[1]  # "dose" is in one candidate, "ketamine" in three
-    assert local.sum() == pytest.approx(1.0 * 3 * local[1] + local[3])
+    assert local.sum() == pytest.approx(3 * local[1] + local[3])
 
 
 def test_local_coverage_is_coverage_when_every_question_word_is_as_common():

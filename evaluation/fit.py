@@ -9,7 +9,8 @@ figure printed is out-of-fold. The weights to ship are the ones chosen on all qu
   2. sentences: a conditional logit over each question's candidate sentences (the softmax mass on those
      covering >= 50% of the gold span), on the 98-article index and on each article alone (its weights
      change with corpus size, assistant/sentence_scorer.py; evaluation/sentence_fit.py), then the
-     runner-up margin sweep
+     runner-up margin sweep, the miss profile, and how often a covering sentence is among the scorer's
+     first k out-of-fold (``ranking_oof``: the ceiling of answer hit @any with k quotes)
   3. abstention: a logistic regression on the abstain signals of answerable questions vs. the same
      questions with their own article removed from the index (plus off-topic questions), and of
      one-article corpora (evaluation/abstain_fit.py)
@@ -30,7 +31,7 @@ from evaluation.abstain_fit import abstain_data, fit_abstention
 from evaluation.covidqa import CovidQA
 from evaluation.harness import Harness
 from evaluation.holdout import FOLDS, HeldOut, SubsetIndexes, article_folds
-from evaluation.misses import miss_profile
+from evaluation.misses import miss_profile, ranking_shares
 from evaluation.one_article import OneArticleCorpora
 from evaluation.sentence_fit import (fit_sentence_weights, fold_sentence_weights, hit_figures, margin_sweep,
                                      out_of_fold, prepare_sentences, prepare_small)
@@ -111,6 +112,7 @@ def main() -> None:
                           "chosen_all": sentence_all}))
         print(json.dumps({"margins": margin_sweep(h, prepared, sentence_all)}))
         print(json.dumps({"misses": miss_profile(h, prepared, SentenceScorer(**sentence_all))}))
+        print(json.dumps({"ranking_oof": ranking_shares(h, prepared, [SentenceScorer(**fold_weights[f]) for f in folds])}))
         data = abstain_data(h, held_out, one_article, fusion, chosen["sentence"], SentenceScorer(**sentence_all),
                             folds)
         print(json.dumps(fit_abstention(data)))

@@ -2,6 +2,7 @@
 
     miss_profile(harness, prepared, scorer) -> dict of shares of questions
     ranking_shares(harness, prepared, scorers) -> share with a covering sentence in each scorer's top k
+    covering_ranks(harness, prepared, scorers) -> per question, the rank of its first covering sentence
 
 ``prepared`` is ``evaluation.fit.prepare_sentences``' output: (question, candidates, hits) per question,
 candidates in the order of their chunks (best chunk first). Printed by ``python -m evaluation.fit``.
@@ -21,29 +22,31 @@ def article_has_sentence(h, q) -> bool:
         for chunk in h.version.chunks if chunk.article_id == q.target.item.article for s in chunk.sentences)
 
 
-def first_covering_rank(scorer, cands, hits: np.ndarray) -> int:
-    """0-based rank, in ``scorer``'s order, of the first candidate covering the gold span (large if none)."""
-    scores = scorer(cands) if len(cands.keys) else np.zeros(0)
-    ranked = hits[np.argsort(-scores, kind="stable")]
-    return int(np.argmax(ranked)) if ranked.any() else len(ranked) + 1000
+def covering_ranks(h, prepared: list, scorers: list) -> np.ndarray:
+    """Per question, the 0-based rank in ``scorers[i]``'s order (sized to ``h``'s index) of the first
+    candidate covering the gold span; large when none does."""
+    n, ranks = len(h.version.chunks), []
+    for (_, cands, hits), scorer in zip(prepared, scorers):
+        scores = scorer.sized(n)(cands) if len(cands.keys) else np.zeros(0)
+        ranked = hits[np.argsort(-scores, kind="stable")]
+        ranks.append(int(np.argmax(ranked)) if ranked.any() else len(ranked) + 1000)
+    return np.array(ranks, dtype=np.int64)
 
 
 def ranking_shares(h, prepared: list, scorers: list, ks=(1, 3, 5, 10, 16)) -> dict:
     """Share of questions with a covering sentence among the first k by ``scorers[i]`` (which scores
     ``prepared[i]``; out-of-fold when it holds the weights fitted without that question's fold), for each
     k, and among all the candidates. Quoting at most 3 sentences, answer hit @any is at most "top3"."""
-    n = len(h.version.chunks)
-    ranks = np.array([first_covering_rank(s.sized(n), c, hits) for (_, c, hits), s in zip(prepared, scorers)])
+    ranks = covering_ranks(h, prepared, scorers)
     held = np.array([bool(hits.any()) for _, _, hits in prepared])
     return {**{f"top{k}": round(float((ranks < k).mean()), 4) for k in ks},
             "candidates_hold": round(float(held.mean()), 4)}
 
 
 def miss_profile(h, prepared: list, scorer) -> dict:
+    ranks = covering_ranks(h, prepared, [scorer] * len(prepared))
     rows = []  # per question: article has one, candidates hold one, rank of the first, best chunk holds one
-    scorer = scorer.sized(len(h.version.chunks))
-    for q, cands, hits in prepared:
-        rank = first_covering_rank(scorer, cands, hits)
+    for (q, cands, hits), rank in zip(prepared, ranks):
         in_best = bool(len(cands.keys)) and bool(hits[[k[0] == cands.keys[0][0] for k in cands.keys]].any())
         rows.append((article_has_sentence(h, q), bool(hits.any()), rank, in_best))
     article, held, rank, best = (np.array(c) for c in zip(*rows))

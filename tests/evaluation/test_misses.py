@@ -29,7 +29,7 @@ def test_ranking_shares_nest_and_agree_with_the_miss_profile(covidqa_harness):
     p = miss_profile(h, prepared, scorer)
     assert (shares["top1"], shares["top3"], shares["top10"]) == (p["ranked_first"], p["ranked_top3"], p["ranked_top10"])
     assert shares["top1"] <= shares["top3"] <= shares["top10"] <= shares["top16"] <= shares["candidates_hold"]
-    # a scorer per question: the reversed order ranks covering sentences later, so fewer are first
+    # the same weights negated rank covering sentences later, so fewer come first
     reversed_scorer = SentenceScorer(weights={name: -v for name, v in scorer.weights.items()},
                                      small={name: -v for name, v in scorer.small.items()})
     worse = ranking_shares(h, prepared, [reversed_scorer] * len(prepared), ks=(1,))

@@ -35,6 +35,10 @@ def _list_items(chunk, start: int) -> list[int]:
     return items
 
 
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def choose_sentences(candidates: Candidates, scores: np.ndarray, chunks, max_quotes: int,
                      margin: float = RUNNER_UP_MARGIN):
     """Return [((row, sentence index), score)], best first."""
@@ -50,6 +54,8 @@ def choose_sentences(candidates: Candidates, scores: np.ndarray, chunks, max_quo
         row, index = candidates.keys[i]
         if row == best_row and index < best_index:
             continue  # it would be shown before the best sentence
+        if any(_same_words(candidates.texts[i], candidates.texts[j]) for j in chosen):
+            continue  # an article that repeats a sentence must not make the answer repeat it
         chosen.append(i)
     picked = [(candidates.keys[i], float(scores[i])) for i in chosen]
     if candidates.texts[order[0]].rstrip().endswith(":"):

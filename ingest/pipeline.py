@@ -102,8 +102,9 @@ class IngestPipeline:
 
     def _run(self, corpus: Path, store: IndexStore, report: IngestReport, dry_run: bool, progress: bool) -> None:
         prev, prev_files, reusable = self._previous(store, report)
-        candidates, ignored = discover(corpus)
+        candidates, ignored, refused = discover(corpus)
         report.outcomes += [FileOutcome(rel, "ignored", "not an article file type") for rel in ignored]
+        report.outcomes += [FileOutcome(rel, "rejected", reason) for rel, reason in refused]
         rules = FurnitureRules.load(corpus)
 
         kept, hashes, dropped = identify(candidates, prev_files)

@@ -18,18 +18,26 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 from fastapi import FastAPI, HTTPException  # noqa: E402
-from fastapi.responses import FileResponse  # noqa: E402
+from fastapi.responses import FileResponse, JSONResponse  # noqa: E402
 
 from ui.app import CSS, build_app  # noqa: E402
 from ui.render import SOURCE_ROUTE  # noqa: E402
 
 _HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+# Gradio routes this app has no use for: the chat has no file input, so nobody may upload (files were
+# stored and served back), and the API listing stays off as the FastAPI app's own is
+CLOSED_ROUTES = ("/gradio_api/upload", "/gradio_api/upload_progress", "/upload", "/gradio_api/openapi.json",
+                 "/openapi.json")
 
 
-def corpus_file(corpus_dir: Path | None, relative: str) -> Path:
-    """The file ``relative`` inside ``corpus_dir``; HTTPException 404 for anything else."""
+def corpus_file(corpus_dir: Path | None, relative: str, indexed=None) -> Path:
+    """The file ``relative`` inside ``corpus_dir``, when it is one of the ``indexed`` article ids (None:
+    any file of the folder); HTTPException 404 for anything else: a hidden, rejected or ignored file
+    of the corpus folder is not the publisher's to show."""
     if corpus_dir is None:
         raise HTTPException(404, "no corpus folder")
+    if "\x00" in relative or (indexed is not None and relative not in indexed):
+        raise HTTPException(404, "not found")
     root = Path(corpus_dir).resolve()
     target = (root / relative).resolve()
     if not target.is_relative_to(root) or not target.is_file():
@@ -41,9 +49,17 @@ def make_server(assistant, config) -> FastAPI:
     """The FastAPI app: ``/source/...`` plus the Gradio chat at ``/``."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
+    @app.middleware("http")
+    async def closed_routes(request, call_next):
+        if request.url.path.rstrip("/") in CLOSED_ROUTES:
+            return JSONResponse({"detail": "Not Found"}, status_code=404)
+        return await call_next(request)
+
     @app.get(SOURCE_ROUTE + "{relative:path}")
     def source(relative: str):
-        target = corpus_file(getattr(assistant, "corpus_dir", None) or config.corpus_dir, relative)
+        version = getattr(assistant, "version", None)
+        indexed = version.articles if version is not None else None
+        target = corpus_file(getattr(assistant, "corpus_dir", None) or config.corpus_dir, relative, indexed)
         if target.suffix.lower() == ".pdf":
             return FileResponse(target, media_type="application/pdf", headers=_HEADERS, content_disposition_type="inline")
         headers = _HEADERS | {"Content-Security-Policy": "sandbox; default-src 'none'"}

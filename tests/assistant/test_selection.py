@@ -32,3 +32,11 @@ def test_display_groups_follow_the_best_pick_then_reading_order():
     picks = [Pick(5, 4, 3.0), Pick(2, 0, 9.0), Pick(5, 1, 8.0), Pick(2, 3, 1.0), Pick(2, 0, 0.5)]
     groups = display_groups(picks)
     assert [[(p.row, p.sentence) for p in g] for g in groups] == [[(2, 0), (2, 3)], [(5, 1), (5, 4)]]
+
+
+def test_a_sentence_the_article_repeats_is_quoted_once():
+    cands = Candidates([(0, 0), (1, 0), (2, 0), (3, 0)], np.zeros((4, len(SENTENCE_FEATURES)), np.float32),
+                       ["The dose is 0.5 mg/kg.", "The dose is  0.5 mg/kg.", "the dose is 0.5 mg/kg.", "Other."])
+    scores = np.array([10.0, 9.9, 9.8, 9.7], np.float32)
+    picked = choose_sentences(cands, scores, [], max_quotes=3, margin=5.0)
+    assert [key for key, _ in picked] == [(0, 0), (3, 0)]

@@ -158,3 +158,15 @@ def test_index_built_with_another_model_or_format_is_a_clear_error(sample_index,
     (live / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(IndexFormatError, match="format version 99"):
         IndexStore(index).require_live()
+
+
+def test_a_symlink_out_of_the_corpus_is_reported_and_never_indexed(corpus, tmp_path, embedder):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The secret password is swordfish. Nobody outside should read it.", encoding="utf-8")
+    (corpus / "p.txt").symlink_to(secret)
+    report = run(corpus, tmp_path / "index", embedder)
+    assert statuses(report)["p.txt"] == "rejected"
+    assert "outside the corpus" in {o.path: o.reason for o in report.outcomes}["p.txt"]
+    version = IndexVersion.load(IndexStore(tmp_path / "index").require_live())
+    assert "p.txt" not in version.articles
+    assert not any("swordfish" in article.text for article in version.articles.values())

@@ -51,6 +51,24 @@ def test_source_route_serves_only_corpus_files_inertly(sample_server):
     assert _get(f"{sample_server.url}gradio_api/file={corpus_file}")[0] in (403, 404)
 
 
+def test_uploads_and_the_api_listing_are_closed(sample_server):
+    boundary = "verbatimtest"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"x.txt\"\r\n"
+            f"Content-Type: text/plain\r\n\r\n{'A' * 2048}\r\n--{boundary}--\r\n").encode()
+    request = urllib.request.Request(sample_server.url + "gradio_api/upload", data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    assert status == 404
+    for path in ("gradio_api/openapi.json", "openapi.json", "gradio_api/upload_progress", "docs"):
+        assert _get(sample_server.url + path)[0] == 404, path
+    assert _get(sample_server.url + "source/%00")[0] == 404
+    assert _get(sample_server.url + "gradio_api/info")[0] == 200  # the client's own listing of /ask stays
+
+
 def test_missing_index_is_a_one_line_error(tmp_path):
     result = subprocess.run(
         [str(VERBATIM), "serve", "--index", str(tmp_path / "nope"), "--port", str(free_port())],

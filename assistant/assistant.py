@@ -33,7 +33,7 @@ class Assistant:
         self.store = store
         self.config = config
         self.encoder = encoder
-        self.ranker = self._load_ranker()
+        self.selector = self._load_selector()
         self._lock = threading.Lock()
         self._responder = self._make_responder(version)
         self._watcher: threading.Thread | None = None
@@ -46,18 +46,21 @@ class Assistant:
         version = IndexVersion.load(store.require_live(), model=config.model)
         return cls(store, version, config, load_query_encoder(config, embedder=embedder, index_root=store.root))
 
-    def _load_ranker(self):
-        """The quote ranker's export in this index root, or None (switched off, or not exported yet)."""
-        if not self.config.quote_ranker:
+    def _load_selector(self):
+        """The answer selector's export in this index root, or None (``answer_selector = "lexical"``, or
+        not exported: then the lexical scorer answers, and a notice says why)."""
+        if self.config.answer_selector != "learned":
             return None
-        from assistant.quote_ranker import load_quote_ranker
+        from assistant.selector import load_selector
 
-        return load_quote_ranker(self.store.root)
+        threshold = self.config.abstain_threshold if self.config.abstain_by == "selector" else None
+        return load_selector(self.store.root, threshold)
 
     def _make_responder(self, version: IndexVersion) -> Responder:
         return Responder(
             version, self.encoder, WeightedFusion(self.config.fusion_weights),
-            AbstainPolicy(threshold=self.config.abstain_threshold), self.config, self.ranker,
+            AbstainPolicy(threshold=self.config.abstain_threshold if self.config.abstain_by == "lexical" else None),
+            self.config, self.selector,
         )
 
     # ---- the index version -------------------------------------------------------------------
@@ -82,8 +85,8 @@ class Assistant:
             if live == self.index_version:
                 return False
             version = IndexVersion.load(self.store.root / live, model=self.config.model)
-            if self.ranker is None and self.config.quote_ranker:  # the ingest that published may have exported it
-                self.ranker = self._load_ranker()
+            if self.selector is None and self.config.answer_selector == "learned":  # the ingest may have exported it
+                self.selector = self._load_selector()
             self._responder = self._make_responder(version)  # one reference swap: atomic for readers
         return True
 

@@ -2,6 +2,12 @@
 
 In: the checked question, the retrieval query (question folded with history), a prefix (crisis
 resources or ""). Out: an Answer whose quotes are exact slices of the cited articles.
+
+With an answer selector (``assistant.selector``, the default) the selector reads the lexical scorer's
+shortlist and its scores decide which sentences to quote; whether to answer at all is the lexical
+abstention's call (``assistant.abstain``) or, with ``abstain_by = "selector"``, the selector's
+calibrated probability. Without a selector (``answer_selector = "lexical"``, or no export) the lexical
+scores choose the quotes.
 """
 from __future__ import annotations
 
@@ -10,7 +16,6 @@ import time
 import numpy as np
 
 from assistant.abstain import AbstainPolicy, abstain_signals
-from assistant.quote_ranker import rerank_quotes
 from assistant.answer import Answer
 from assistant.compose import Pick, abstain_text, answer_text, build_quotes
 from assistant.fusion import WeightedFusion
@@ -25,14 +30,14 @@ from ingest.version import IndexVersion
 
 class Responder:
     def __init__(self, version: IndexVersion, encoder, fusion: WeightedFusion, abstain: AbstainPolicy, config: Config,
-                 ranker=None):
+                 selector=None):
         self.version = version
         self.config = config
         self.retriever = HybridRetriever(version, encoder, fusion, config.candidates)
         self.terms = self.retriever.terms
         self.scorer = SentenceScorer(chunks=len(version.chunks))  # its weights depend on the corpus size
         self.abstain = abstain
-        self.ranker = ranker  # assistant.quote_ranker.OnnxQuoteRanker, or None: the lexical scorer alone
+        self.selector = selector  # assistant.selector.AnswerSelector, or None: the lexical scorer alone
 
     def __call__(self, question: str, query: str, prefix: str = "") -> Answer:
         timings = {}
@@ -47,18 +52,22 @@ class Responder:
                                          retrieval.sentence_dense, self.version.sentence_start,
                                          self.retriever.chunk_terms)
         scores = self.scorer(candidates) if len(candidates.keys) else np.zeros(0, np.float32)
+        margin = RUNNER_UP_MARGIN
         signals = abstain_signals(candidates, scores, self.terms.unknown_share(weights), len(self.version.chunks))
-        timings["score"] = _ms(started) - timings["retrieve"]
-        if not rows or self.abstain(signals):
+        abstain = self.abstain(signals)
+        if self.selector is not None:
+            selection = self.selector(query, candidates.texts, scores)
+            scores, margin = selection.scores, self.selector.margin
+            if self.config.abstain_by == "selector":
+                abstain = self.selector.abstains(selection)
+            timings["select"] = _ms(started) - timings["retrieve"]
+        else:
+            timings["score"] = _ms(started) - timings["retrieve"]
+        if not rows or abstain:
             titles = nearest_articles(self.version, retrieval.rows, 3)
             text = abstain_text(titles, prefix=prefix)
             return Answer(question, text, [], [], True, False, DISCLAIMER, timings, suggestions=titles,
                           index_version=self.version.name)
-        if self.ranker is not None:  # after the abstention, which is calibrated on the scorer's scores
-            scores = rerank_quotes(scores, candidates.texts, query, self.ranker, self.ranker.candidates,
-                                   self.ranker.beta)
-            timings["rank"] = _ms(started) - timings["retrieve"] - timings["score"]
-        margin = self.ranker.margin if self.ranker is not None else RUNNER_UP_MARGIN
         picks = [Pick(row, i, float(s)) for (row, i), s in choose_sentences(candidates, scores, self.version.chunks,
                                                                             self.config.max_quotes, margin)]
         quotes, citations = build_quotes(picks, self.version.chunks, self.version.articles)

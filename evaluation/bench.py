@@ -2,8 +2,11 @@
 
 Writes the 98 articles into a cached corpus (~/.cache/verbatim/covidqa-<data digest>/), ingests it
 (incremental: a warm cache embeds nothing; the ingest figures of the run that built it are kept beside
-it), then runs all 1,380 questions and prints one row per system: BM25 alone, dense alone, Verbatim.
-Every row uses Verbatim's chunks and its sentence choice; only the retrieval differs.
+it), then runs all 1,380 questions and prints one row per system: BM25 alone, dense alone (both with
+the lexical answer step), Verbatim as configured (the answer selector by default) and Verbatim with the
+lexical answer step (``answer_selector = "lexical"``). Beside them, the answer-sentence tables: SelQA
+test and XQuAD (read from the folders beside the COVID-QA data), right sentence first for the packaged
+MiniLM's cosine alone, BM25 within each question's candidates and the shipped selector.
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from evaluation.covidqa import CovidQA
 from evaluation.holdout import HeldOut
 from ingest.config import Config, cache_root
 
-RANKED = "Verbatim + quote ranker"
+LEXICAL = "Verbatim, lexical answers"
 SYSTEMS = {
     "BM25": ({"bm25": 1.0, "dense": 0.0, "article": 0.0, "dense_article": 0.0}, 0.0),
     "dense": ({"bm25": 0.0, "dense": 1.0, "article": 0.0, "dense_article": 0.0}, 0.0),
@@ -33,6 +36,7 @@ SYSTEMS = {
 @dataclass
 class BenchResult:
     rows: dict[str, dict] = field(default_factory=dict)
+    selection: dict[str, dict] = field(default_factory=dict)  # data set -> system -> right sentence first
     ingest: dict = field(default_factory=dict)
     speed: dict = field(default_factory=dict)
     machine: dict = field(default_factory=dict)
@@ -98,10 +102,10 @@ def machine() -> dict:
 
 
 def run_bench(data: Path, config: Config, progress: bool = False) -> BenchResult:
+    from assistant.selector import load_selector
     from evaluation.bench_data import load_bench
-    from assistant.quote_ranker import load_quote_ranker
     from evaluation.bench_metrics import system_row
-    from ingest.quote_ranker_export import ensure_quote_ranker
+    from ingest.selector_export import ensure_selector
 
     dataset = CovidQA.load(data)
     started = time.time()
@@ -115,21 +119,39 @@ def run_bench(data: Path, config: Config, progress: bool = False) -> BenchResult
     h = load_bench(index, data, config)
     held_out = HeldOut.build(h, dataset, config, cache_dir(dataset, config) / "held-out")
     scorer, policy = SentenceScorer(), AbstainPolicy(threshold=config.abstain_threshold)
+    ensure_selector(index)  # made once per machine, linked after (an ingest with the default config made it)
+    selector = load_selector(index, config.abstain_threshold) if config.answer_selector == "learned" else None
+    lexical = config.with_overrides(answer_selector="lexical")
+    questions = [q.target.item.question for q in h.data]
     for name, (weights, sentence_weight) in SYSTEMS.items():
         fusion = WeightedFusion(weights or config.fusion_weights)
+        chosen = selector if name == "Verbatim" else None
         result.rows[name] = system_row(h, held_out, fusion, sentence_weight, scorer, policy, config.top_k,
-                                       config.max_quotes)
-    questions = [q.target.item.question for q in h.data]
-    result.rows["Verbatim"] |= latency(index, questions, config)
-    ensure_quote_ranker(index)  # the option's row: made once per machine, linked after
-    ranker = load_quote_ranker(index)
-    if ranker is not None:
-        weights, sentence_weight = SYSTEMS["Verbatim"]
-        row = system_row(h, held_out, WeightedFusion(weights or config.fusion_weights), sentence_weight, scorer,
-                         policy, config.top_k, config.max_quotes, ranker)
-        result.rows[RANKED] = row | latency(index, questions, config.with_overrides(quote_ranker=True))
+                                       config.max_quotes, chosen, config.abstain_by)
+        if name == "Verbatim":
+            result.rows[name] |= latency(index, questions, config)
+            if selector is not None:
+                result.rows[LEXICAL] = system_row(h, held_out, fusion, sentence_weight, scorer, policy, config.top_k,
+                                                  config.max_quotes) | latency(index, questions, lexical)
+    result.selection = selection_tables(data.parent if data.is_dir() else data.parent.parent, index, config, selector)
     result.speed = speed_figures(index, questions)
     return result
+
+
+def selection_tables(shared: Path, index: Path, config: Config, selector) -> dict:
+    """SelQA test and XQuAD (when their folders are beside the COVID-QA data): right sentence first."""
+    from assistant.encoder import load_query_encoder
+    from evaluation.answer_baselines import selection_rows
+    from evaluation.answer_sets import selqa_groups, xquad_groups
+
+    encoder = load_query_encoder(config, index_root=index)
+    model = selector.model if selector is not None else None
+    tables = {}
+    if (shared / "selqa" / "selqa-ass-test.json").is_file():
+        tables["SelQA test"] = selection_rows(selqa_groups(shared / "selqa", "test", negatives=False), encoder, model)
+    if (shared / "xquad" / "xquad.en.json").is_file():
+        tables["XQuAD"] = selection_rows(xquad_groups(shared / "xquad", negatives=False), encoder, model)
+    return tables
 
 
 def speed_figures(index: Path, questions: list[str]) -> dict:
@@ -145,7 +167,8 @@ def speed_figures(index: Path, questions: list[str]) -> dict:
 
 
 COLUMNS = ["span_recall@1", "span_recall@3", "span_recall@5", "span_recall@10", "article_recall@5",
-           "answer_hit@first", "answer_hit@any", "abstain_answerable", "abstain_without_article",
+           "answer_hit@first", "answer_hit@any", "answer_seen@first", "answer_seen@any", "abstain_answerable",
+           "abstain_without_article",
            "ask_p50_ms", "ask_p95_ms"]
 
 
@@ -154,9 +177,14 @@ def render(result: BenchResult) -> str:
     for name, row in result.rows.items():
         lines.append(f"| {name} | " + " | ".join(str(row.get(c, "")) for c in COLUMNS) + " |")
     ing = result.ingest
-    if RANKED in result.rows:
-        lines += ["", f"{RANKED}: the option `quote_ranker = true`. Its answer hits are in-sample (the ranker was "
-                      "trained on these questions); out-of-fold: `python -m evaluation.quote_ranker_fit --index DIR`."]
+    lines += ["", "Verbatim answers with the answer selector (trained on COVID-QA among others, so its COVID-QA "
+                  "answer figures are in-sample; held-out figures: `python -m training.selector`); "
+                  f"{LEXICAL}: `answer_selector = \"lexical\"`. answer_seen counts an abstention as a miss."]
+    for name, table in result.selection.items():
+        lines += ["", f"{name}: right sentence first among each question's candidates",
+                  "| system | first | first, paraphrased questions |", "|---|---|---|"]
+        lines += [f"| {system} | {row.get('first', '')} | {row.get('first_paraphrased', '')} |"
+                  for system, row in table.items()]
     lines.append("")
     from evaluation.peers import peer_lines
 

@@ -5,21 +5,36 @@ import numpy as np
 
 from assistant.abstain import AbstainPolicy
 from assistant.fusion import WeightedFusion
-from assistant.quote_ranker import rerank_quotes
 from assistant.sentence_scorer import SentenceScorer
 from evaluation.harness import Harness
 from evaluation.holdout import HeldOut
 from evaluation.retrieval_metrics import KS
 
 
+def answer_step(h: Harness, q, cands, scorer: SentenceScorer, policy: AbstainPolicy, max_quotes: int,
+                selector=None, abstain_by: str = "lexical") -> tuple[list[int], bool]:
+    """The product's answering step on one question's candidates -> (picked indices in reading order,
+    abstained). With ``selector`` (assistant.selector.AnswerSelector) as the default product answers
+    (``abstain_by`` as in the config); without, as ``answer_selector = "lexical"``."""
+    picked, sentence_scores = h.answer(q, cands, scorer, max_quotes)
+    abstained = policy(h.signals(q, cands, sentence_scores))
+    if selector is None:
+        return picked, abstained
+    selection = selector(q.target.item.question, cands.texts, sentence_scores)
+    picked = h.pick(cands, selection.scores, max_quotes, selector.margin) if len(cands.keys) else []
+    if abstain_by == "selector":
+        abstained = selector.abstains(selection) or not len(cands.keys)
+    return picked, abstained
+
+
 def system_row(h: Harness, held_out: HeldOut, fusion: WeightedFusion, sentence_weight: float,
                scorer: SentenceScorer, policy: AbstainPolicy, top_k: int = 5, max_quotes: int = 3,
-               ranker=None) -> dict:
+               selector=None, abstain_by: str = "lexical") -> dict:
     """Figures of one retrieval setting; ``held_out`` asks each question of an index without its article.
-    With ``ranker`` (assistant.quote_ranker) the quotes are re-ranked as the product does when
-    ``quote_ranker`` is on; the abstention never uses the ranker."""
+    answer_hit: the first (any) quote covers the answer, whatever the abstention said; answer_seen: the
+    same as a reader sees it, an abstention counting as a miss."""
     span = {k: [] for k in KS}
-    article5, first, any_, abstain_pos, abstain_neg = [], [], [], [], []
+    article5, first, any_, abstain_pos = [], [], [], []
     for q in h.data:
         scores, rows = h.retrieve(q, fusion, sentence_weight)
         for k in KS:
@@ -27,17 +42,22 @@ def system_row(h: Harness, held_out: HeldOut, fusion: WeightedFusion, sentence_w
         article5.append(any(h.version.chunks[r].article_id == q.target.item.article for r in rows[:5]))
         cands = h.candidates_for(q, scores, rows, top_k)
         hits = h.hits(q, cands)
-        picked, sentence_scores = h.answer(q, cands, scorer, max_quotes)
-        if ranker is not None:
-            reranked = rerank_quotes(sentence_scores, cands.texts, q.target.item.question, ranker,
-                                     ranker.candidates, ranker.beta)
-            picked = h.pick(cands, reranked, max_quotes, ranker.margin) if len(reranked) else []
+        picked, abstained = answer_step(h, q, cands, scorer, policy, max_quotes, selector, abstain_by)
         first.append(bool(picked) and bool(hits[picked[0]]))
         any_.append(bool(picked) and bool(hits[picked].any()))
-        abstain_pos.append(policy(h.signals(q, cands, sentence_scores)))
-    abstain_neg = [policy(s) for s in held_out.negatives(fusion, sentence_weight, scorer, top_k, max_quotes)]
+        abstain_pos.append(abstained)
+
+    def without_article(fold, q):  # only the abstention counts here: no selector unless it decides it
+        s, r = fold.retrieve(q, fusion, sentence_weight)
+        deciding = selector if abstain_by == "selector" else None
+        return answer_step(fold, q, fold.candidates_for(q, s, r, top_k), scorer, policy, max_quotes, deciding,
+                           abstain_by)[1]
+
+    abstain_neg = held_out.each(without_article)
+    answered = ~np.array(abstain_pos)
     row = {f"span_recall@{k}": float(np.mean(v)) for k, v in span.items()}
     row |= {"article_recall@5": float(np.mean(article5)), "answer_hit@first": float(np.mean(first)),
-            "answer_hit@any": float(np.mean(any_)), "abstain_answerable": float(np.mean(abstain_pos)),
-            "abstain_without_article": float(np.mean(abstain_neg))}
+            "answer_hit@any": float(np.mean(any_)), "answer_seen@first": float(np.mean(np.array(first) & answered)),
+            "answer_seen@any": float(np.mean(np.array(any_) & answered)),
+            "abstain_answerable": float(np.mean(abstain_pos)), "abstain_without_article": float(np.mean(abstain_neg))}
     return {k: round(v, 4) for k, v in row.items()}

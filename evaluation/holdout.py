@@ -111,6 +111,9 @@ class HeldOut:
     def negatives(self, fusion, sentence_weight: float, scorer, top_k: int = 5,
                   max_quotes: int = 3) -> list[AbstainSignals]:
         """Abstain signals of every question (full harness order), asked without its article."""
-        per_fold = [[h.question_signals(q, fusion, sentence_weight, scorer, top_k, max_quotes) for q in h.data]
-                     for h in self.harnesses]
+        return self.each(lambda h, q: h.question_signals(q, fusion, sentence_weight, scorer, top_k, max_quotes))
+
+    def each(self, step):
+        """``step(fold harness, question)`` for every question (full harness order), asked without its article."""
+        per_fold = [[step(h, q) for q in h.data] for h in self.harnesses]
         return [per_fold[f][i] for f, i in self.order]

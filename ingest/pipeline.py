@@ -72,12 +72,11 @@ class IngestPipeline:
                     ensure_encoder(index, self.config.model, lambda: self.embedder,
                                    on_status=lambda status: setattr(report, "export", status))
                 report.export_seconds = report.phases["export"]
-                if self.config.quote_ranker:
-                    from ingest.quote_ranker_export import ensure_quote_ranker  # never raises
+                if self.config.answer_selector == "learned":
+                    from ingest.selector_export import ensure_selector  # never raises
 
-                    with report.timed("ranker_export"):
-                        ensure_quote_ranker(index, on_status=lambda status: setattr(report, "ranker_export",
-                                                                                    status))
+                    with report.timed("selector_export"):
+                        ensure_selector(index, on_status=lambda status: setattr(report, "selector_export", status))
         finally:
             store.unlock()
         report.seconds = time.perf_counter() - started

@@ -30,7 +30,7 @@ class IngestReport:
     embed_seconds: float = 0.0
     export_seconds: float = 0.0  # ONNX query encoder export (once per model and index folder)
     export: str = ""  # "exported", "linked" (from this machine's cache), "present" (in the index), "skipped"
-    ranker_export: str = ""  # the quote ranker's export (ingest.quote_ranker_export), same values
+    selector_export: str = ""  # the answer selector's export (ingest.selector_export), same values
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step: read, clean_chunk, load_model, ...
     version: str | None = None  # the version published (None: nothing published)
     previous: str | None = None

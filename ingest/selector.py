@@ -1,14 +1,15 @@
-"""The quote ranker: a cross-encoder that reads a question and a candidate sentence together -> one logit.
+"""The answer selector's model: a cross-encoder that reads a question and a candidate sentence together
+-> one logit ("this sentence answers the question").
 
-It is the packaged all-MiniLM-L6-v2 transformer with its upper layers fine-tuned on COVID-QA and one
-linear unit on the mean-pooled output. Models are built, not committed: ``python -m
-evaluation.quote_ranker_fit --index DIR --save`` trains it and writes only what training changed (the
-upper layers and the head, fp16: ~14 MB with the shipped 2 layers fixed) to this machine's cache,
-``weights_dir()``; the embeddings and the lowest ``frozen`` layers are the packaged model's own.
-Out-of-fold figures are in the README.
+It is the packaged all-MiniLM-L6-v2 transformer with its upper layers fine-tuned on three data sets
+(COVID-QA, SelQA, XQuAD: ``python -m training.selector``) and one linear unit on the mean-pooled
+output. The repository ships only what training changed, the upper layers and the head in fp16, in
+``weights_dir()`` with ``selector.json`` (settings and the fitted calibration, written by the training
+command) and ``manifest.json`` (data sets and their hashes, command, seed, sha256 of the weights);
+the embeddings and the lowest ``frozen`` layers are the packaged model's own.
 
 Torch is needed here (training, and the ONNX export at ingest); the query side runs the export
-(``assistant.quote_ranker``) without torch.
+(``assistant.selector``) without torch.
 """
 from __future__ import annotations
 
@@ -16,20 +17,19 @@ import hashlib
 import json
 from pathlib import Path
 
-DELTA_FILE = "quote_ranker.safetensors"
-SETTINGS_FILE = "quote_ranker.json"
-MAX_LENGTH = 128  # tokens per (question, sentence) pair; the sentence side is cut first
+DELTA_FILE = "selector.safetensors"
+SETTINGS_FILE = "selector.json"
+MANIFEST_FILE = "manifest.json"
+MAX_LENGTH = 96  # tokens per (question, sentence) pair; the sentence side is cut first
 
 
 def weights_dir() -> Path:
-    """Where this machine keeps the trained ranker: ``cache_root()/quote-ranker``."""
-    from ingest.config import cache_root
-
-    return cache_root() / "quote-ranker"
+    """The shipped selector, committed beside this module: ``ingest/weights/selector``."""
+    return Path(__file__).resolve().parent / "weights" / "selector"
 
 
 def base_model_path() -> Path:
-    """The packaged MiniLM's directory (the ranker's base, whatever model the index embeds with)."""
+    """The packaged MiniLM's directory (the selector's base, whatever model the index embeds with)."""
     from ingest.config import PACKAGED_MODEL
     from ingest.embed import resolve_model_path
 
@@ -46,7 +46,7 @@ def base_digest(path: Path | None = None) -> str:
 
 
 def build(frozen: int = 2):
-    """A fresh ranker on the packaged base: -> (module, tokenizer). Parameters below ``frozen`` are fixed."""
+    """A fresh selector on the packaged base: -> (module, tokenizer). Parameters below ``frozen`` are fixed."""
     import torch
     from transformers import AutoModel, AutoTokenizer
 
@@ -95,28 +95,28 @@ def save(model, directory: Path, meta: dict) -> None:
 
 
 def settings(directory: Path | None = None) -> dict:
-    """The trained ranker's settings; FileNotFoundError (saying how to train it) when there is none."""
+    """The trained selector's settings; FileNotFoundError (saying how to train it) when there is none."""
     file = (directory or weights_dir()) / SETTINGS_FILE
     if not file.is_file():
-        raise FileNotFoundError(f"no trained quote ranker in {file.parent}; train it with "
-                                "`python -m evaluation.quote_ranker_fit --index DIR --save`")
+        raise FileNotFoundError(f"no trained answer selector in {file.parent}; train it with "
+                                "`python -m training.selector --index DIR --save`")
     return json.loads(file.read_text(encoding="utf-8"))
 
 
 def load(directory: Path | None = None):
-    """The shipped ranker: base + trained delta -> (module in eval mode, tokenizer). ValueError when the
+    """The shipped selector: base + trained delta -> (module in eval mode, tokenizer). ValueError when the
     delta was trained on another base."""
     from safetensors.torch import load_file
 
     directory = directory or weights_dir()
     meta = settings(directory)
     if meta["base_digest"] != base_digest():
-        raise ValueError("the quote ranker was trained on another version of the packaged model")
+        raise ValueError("the answer selector was trained on another version of the packaged model")
     model, tokenizer = build(int(meta["frozen"]))
     delta = load_file(str(directory / DELTA_FILE))
     missing = set(trained_names(model)) - set(delta)
     if missing:
-        raise ValueError(f"quote ranker weights lack {sorted(missing)[:3]}")
+        raise ValueError(f"answer selector weights lack {sorted(missing)[:3]}")
     params = dict(model.named_parameters())
     for name, tensor in delta.items():
         params[name].data.copy_(tensor.float())

@@ -1,0 +1,130 @@
+"""The answer selector: reads the question with each shortlisted sentence and decides both which
+sentences to quote and whether the articles answer at all.
+
+    AnswerSelector(model, shortlist, calibration, threshold, margin)(question, texts, lexical) -> Selection
+
+In: the question (with any words carried over from the chat), the candidate sentences and their
+lexical scores (``SentenceScorer``). The lexical scorer's best ``shortlist`` sentences are read by the
+cross-encoder (``ingest.selector``, trained by ``python -m training.selector``); out: sentence scores,
+``logit + lexical_weight * lexical score`` on the shortlist (every other sentence -inf: never quoted;
+the two read different evidence, and together rank better than either on held-out data), and
+``probability``, the calibrated chance that the shortlist answers the question (sigmoid(a * best logit
++ b), fitted on held-out data sets). The assistant abstains when it is below ``threshold``. Shortlist,
+lexical weight, calibration, threshold and runner-up margin come with the shipped weights
+(``selector.json``, written by the training command).
+
+``OnnxSelector`` runs the ONNX export the ingest left in ``<index root>/selectors/`` on onnxruntime,
+no torch.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.embed import available_cores
+from ingest.onnx_export import MODEL_FILE, TOKENIZER_FILE
+from ingest.selector_export import EXPORT_FILE, selector_dir
+
+
+class OnnxSelector:
+    """Loads the tokenizer and an onnxruntime session once; ``__call__(question, texts) -> logits``."""
+
+    def __init__(self, directory: Path, threads: int | None = None):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.directory = Path(directory)
+        self.settings = json.loads((self.directory / EXPORT_FILE).read_text(encoding="utf-8"))
+        self.tokenizer = Tokenizer.from_file(str(self.directory / TOKENIZER_FILE))
+        self.tokenizer.enable_truncation(int(self.settings["max_length"]), strategy="only_second")
+        self.tokenizer.no_padding()  # see __call__
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or available_cores()
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # as in onnx_encoder
+        options.log_severity_level = 3
+        self.session = onnxruntime.InferenceSession(str(self.directory / MODEL_FILE), options,
+                                                    providers=["CPUExecutionProvider"])
+
+    def __call__(self, question: str, texts: list[str]) -> np.ndarray:
+        # one pair per run, unpadded: the cost follows the tokens, and padding every pair to the longest
+        # made a batch of COVID-QA candidates twice as slow for the same logits (within 1e-6)
+        out = np.zeros(len(texts), dtype=np.float32)
+        for i, e in enumerate(self.tokenizer.encode_batch([(question, text) for text in texts])):
+            feeds = {name: np.array([values], dtype=np.int64) for name, values in
+                     (("input_ids", e.ids), ("attention_mask", e.attention_mask), ("token_type_ids", e.type_ids))}
+            out[i] = self.session.run(["logits"], feeds)[0][0]
+        return out
+
+
+@dataclass
+class Selection:
+    scores: np.ndarray  # per candidate sentence: logit + lexical_weight * lexical score, -inf outside the shortlist
+    probability: float  # calibrated P(the shortlist answers the question); 0 with no candidates
+
+
+class AnswerSelector:
+    """The learned answering step: shortlist -> logits -> calibrated probability (see the module doc).
+
+    Args:
+        model: ``model(question, texts) -> logits`` (an ``OnnxSelector``).
+        shortlist: how many of the lexical scorer's best sentences the model reads.
+        calibration: (a, b) of P = sigmoid(a * best logit + b).
+        threshold: abstain below this probability.
+        margin: a runner-up is quoted when its score is within this of the best one's.
+        lexical_weight: how much of the lexical score is added to each logit.
+    """
+
+    def __init__(self, model, shortlist: int, calibration: tuple[float, float], threshold: float, margin: float,
+                 lexical_weight: float = 0.0):
+        self.model = model
+        self.lexical_weight = float(lexical_weight)
+        self.shortlist = int(shortlist)
+        self.calibration = (float(calibration[0]), float(calibration[1]))
+        self.threshold = float(threshold)
+        self.margin = float(margin)
+
+    @classmethod
+    def from_export(cls, directory: Path, threshold: float | None = None) -> "AnswerSelector":
+        model = OnnxSelector(directory)
+        s = model.settings
+        calibration = (s["calibration"]["a"], s["calibration"]["b"])
+        return cls(model, s["shortlist"], calibration, s["threshold"] if threshold is None else threshold, s["margin"],
+                   s["lexical_weight"])
+
+    def probability(self, best_logit: float) -> float:
+        a, b = self.calibration
+        return 1.0 / (1.0 + math.exp(-(a * best_logit + b)))
+
+    def __call__(self, question: str, texts: list[str], lexical: np.ndarray) -> Selection:
+        """Args: question, candidate texts, their lexical scores. Returns: a ``Selection``."""
+        out = np.full(len(texts), -np.inf, dtype=np.float32)
+        if not len(texts):
+            return Selection(out, 0.0)
+        lexical = np.asarray(lexical, dtype=np.float32)
+        top = np.argsort(-lexical, kind="stable")[:self.shortlist]
+        logits = self.model(question, [texts[i] for i in top])
+        out[top] = logits + self.lexical_weight * lexical[top]
+        return Selection(out, self.probability(float(logits.max())))
+
+    def abstains(self, selection: Selection) -> bool:
+        return selection.probability < self.threshold
+
+
+def load_selector(index_root: Path, threshold: float | None = None) -> AnswerSelector | None:
+    """The selector exported under ``index_root``; None (with a notice on stderr) when there is none."""
+    try:
+        directory = selector_dir(index_root)
+        if not (directory / EXPORT_FILE).is_file():
+            raise FileNotFoundError(f"no export in {directory.parent}; run `verbatim ingest` to make it")
+        return AnswerSelector.from_export(directory, threshold)
+    except Exception as error:  # noqa: BLE001 - no export, no onnxruntime, unreadable files: answer without it
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        print(f"verbatim: answer selector unavailable ({reason}); answers use the lexical scorer",
+              file=sys.stderr)
+        return None

@@ -1,0 +1,155 @@
+"""The answer selector on the query side: the ingest exports the shipped weights, the export scores like
+torch, the selector reads only the lexical shortlist and its calibrated probability decides the
+abstention, and the assistant answers with it by default (and without it, saying so, when the export is
+missing or ``answer_selector = "lexical"``)."""
+from __future__ import annotations
+
+import math
+import shutil
+
+import numpy as np
+import pytest
+
+from assistant.assistant import Assistant
+from assistant.selector import AnswerSelector, OnnxSelector, load_selector
+from ingest import selector
+from ingest.pipeline import IngestPipeline
+from ingest.selector_export import EXPORT_FILE, SELECTORS, selector_dir
+
+PAIRS = ("What is the usual ketamine dose?",
+         ["The most commonly used dose is 0.5 mg/kg infused over 40 minutes.", "Ketamine was first made in 1962.",
+          "A long sentence about depression and infusions " * 30])
+
+
+def test_it_reads_the_lexical_shortlist_only_and_calibrates_the_best_logit():
+    seen = []
+
+    def model(question, texts):
+        seen.append(list(texts))
+        return np.array([{"a": 0.0, "b": 4.0, "c": 1.0}[t] for t in texts], np.float32)
+
+    chosen = AnswerSelector(model, shortlist=3, calibration=(0.5, -1.0), threshold=0.6, margin=1.0)
+    selection = chosen("q", ["a", "b", "c", "d"], np.array([5.0, 4.0, 3.0, 2.0]))
+    assert seen == [["a", "b", "c"]]
+    assert selection.scores[:3].tolist() == [0.0, 4.0, 1.0] and selection.scores[3] == -np.inf
+    assert selection.probability == pytest.approx(1 / (1 + math.exp(-(0.5 * 4.0 - 1.0))))
+    assert not chosen.abstains(selection)  # 0.73 >= 0.6
+    chosen.threshold = 0.8
+    assert chosen.abstains(selection)
+    empty = chosen("q", [], np.zeros(0))
+    assert empty.scores.shape == (0,) and empty.probability == 0.0 and chosen.abstains(empty)
+
+
+def test_the_ranking_adds_the_lexical_score_but_the_probability_reads_the_logits_alone():
+    def model(question, texts):
+        return np.array([{"a": 1.0, "b": 2.0}[t] for t in texts], np.float32)
+
+    chosen = AnswerSelector(model, shortlist=2, calibration=(1.0, 0.0), threshold=0.5, margin=1.0, lexical_weight=2.0)
+    selection = chosen("q", ["a", "b"], np.array([3.0, 1.0]))
+    assert selection.scores.tolist() == [7.0, 4.0]  # "a" leads on the lexical score
+    assert selection.probability == pytest.approx(1 / (1 + math.exp(-2.0)))
+
+
+def test_ingest_exports_the_shipped_selector_by_default(sample_index):
+    directory = selector_dir(sample_index)
+    assert directory.parent == sample_index / SELECTORS
+    assert {p.name for p in directory.iterdir()} == {"model.onnx", "tokenizer.json", EXPORT_FILE}
+    assert [p.name for p in (sample_index / SELECTORS).iterdir() if p.name.startswith(".")] == []
+
+
+def test_with_the_lexical_answer_step_ingest_exports_no_selector(tmp_path, embedder, config, repo_dir):
+    index = tmp_path / "index"
+    report = IngestPipeline(config.with_overrides(answer_selector="lexical"), embedder=embedder).run(
+        repo_dir / "corpus", index)
+    assert report.version and report.selector_export == "" and not (index / SELECTORS).exists()
+
+
+def test_the_export_scores_pairs_like_torch_with_the_same_tokens(sample_index):
+    import torch
+
+    onnx = OnnxSelector(selector_dir(sample_index))
+    model, tokenizer = selector.load()
+    with torch.no_grad():
+        want = model.score(*PAIRS).numpy()
+    np.testing.assert_allclose(onnx(*PAIRS), want, atol=1e-3)
+    question, texts = PAIRS
+    ours = [e.ids for e in onnx.tokenizer.encode_batch([(question, t) for t in texts])]
+    theirs = tokenizer([question] * 3, texts, truncation="only_second", max_length=selector.MAX_LENGTH)["input_ids"]
+    assert ours == theirs and len(ours[0]) < len(ours[2])  # each pair its own length: no padding
+    assert len(ours[2]) == selector.MAX_LENGTH  # the long sentence is cut, the question kept
+    shipped = selector.settings()
+    chosen = AnswerSelector.from_export(selector_dir(sample_index))
+    assert chosen.shortlist == shipped["shortlist"] and chosen.margin == shipped["margin"]
+    assert chosen.lexical_weight == shipped["lexical_weight"]
+    assert chosen.calibration == (shipped["calibration"]["a"], shipped["calibration"]["b"])
+    assert chosen.threshold == shipped["threshold"]
+
+
+def test_the_trained_selector_prefers_the_answer_to_a_sentence_on_the_same_topic(sample_index):
+    onnx = OnnxSelector(selector_dir(sample_index))
+    logits = onnx("How long does the drip itself usually run?",
+                  ["Each infusion is administered over the course of 40 minutes.",
+                   "Ketamine infusions are given in a clinic by trained staff."])
+    assert logits[0] > logits[1]
+
+
+def test_the_assistant_answers_with_the_selector_by_default(sample_assistant, sample_index, config):
+    assert sample_assistant.selector is not None
+    answer = sample_assistant.ask("What is the standard dose of ketamine for depression?")
+    assert "select" in answer.timings_ms and not answer.abstained
+    assert any("0.5 mg/kg" in q.text for q in answer.quotes)
+    lexical = Assistant.from_index(sample_index, config=config.with_overrides(answer_selector="lexical"))
+    assert lexical.selector is None and "select" not in lexical.ask("What is the standard dose?").timings_ms
+
+
+def test_the_selector_abstains_off_topic(sample_assistant):
+    for question in ("What is the capital of France?", "How do I bake sourdough bread?"):
+        answer = sample_assistant.ask(question)
+        assert answer.abstained and not answer.quotes, question
+
+
+def test_with_abstain_by_selector_its_probability_and_threshold_decide(sample_index, config):
+    by_selector = config.with_overrides(abstain_by="selector")
+    never = Assistant.from_index(sample_index, config=by_selector.with_overrides(abstain_threshold=1.01))
+    assert never.selector.threshold == 1.01
+    assert never.ask("What is the standard dose of ketamine for depression?").abstained
+    always = Assistant.from_index(sample_index, config=by_selector.with_overrides(abstain_threshold=-1.0))
+    assert not always.ask("What is the capital of France?").abstained
+    fitted = Assistant.from_index(sample_index, config=by_selector)
+    assert fitted.selector.threshold == selector.settings()["threshold"]
+
+
+def test_by_default_the_lexical_abstention_decides_and_keeps_the_selector_threshold(sample_index, config):
+    assert config.abstain_by == "lexical"
+    lenient = Assistant.from_index(sample_index, config=config.with_overrides(abstain_threshold=-1e9))
+    assert lenient.selector.threshold == selector.settings()["threshold"]  # the lexical threshold was set
+    assert not lenient.ask("What is the capital of France?").abstained
+    assert lenient.ask("What is the capital of France?").quotes  # the selector still chose the quotes
+
+
+def test_the_config_refuses_an_unknown_answer_step():
+    from ingest.config import Config
+
+    for key, value in (("answer_selector", "neural"), ("abstain_by", "vote")):
+        with pytest.raises(ValueError, match=key):
+            Config().with_overrides(**{key: value})
+
+
+def test_without_an_export_the_assistant_says_so_and_answers_with_the_lexical_scorer(writable_index, config, capsys):
+    shutil.rmtree(writable_index / SELECTORS)
+    assert load_selector(writable_index) is None
+    assert "answer selector unavailable" in capsys.readouterr().err
+    assistant = Assistant.from_index(writable_index, config=config)
+    assert assistant.selector is None
+    answer = assistant.ask("What is the standard dose of ketamine for depression?")
+    assert not answer.abstained and any("0.5 mg/kg" in q.text for q in answer.quotes)
+
+
+def test_the_runner_up_margin_decides_how_many_quotes(sample_index, config):
+    chosen = Assistant.from_index(sample_index, config=config.with_overrides(abstain_threshold=-1e9))
+    question = "How long does a ketamine infusion take?"
+    chosen.selector.margin = 0.0  # only a sentence scoring exactly as the best one joins it
+    one = chosen.ask(question)
+    chosen.selector.margin = 1e9  # every runner-up joins, up to max_quotes
+    many = chosen.ask(question)
+    assert len(one.quotes) == 1 and len(many.quotes) == config.max_quotes

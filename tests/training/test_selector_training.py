@@ -1,0 +1,87 @@
+"""The selector's training command: its data sets in one shape, its fitted values, its figures, and one
+real (small) training pass on the packaged model."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from evaluation.answer_sets import Group, selqa_groups, xquad_groups
+from training import selector as command
+from training.selector_train import pairs_of, score_groups, train
+
+
+@pytest.fixture(scope="module")
+def xquad(shared_dir):
+    return xquad_groups(shared_dir / "data" / "xquad")
+
+
+def test_xquad_groups_mark_the_sentence_holding_the_answer_span(xquad, shared_dir):
+    import json
+
+    data = json.loads((shared_dir / "data" / "xquad" / "xquad.en.json").read_text())["data"]
+    answers = {qa["question"]: qa["answers"][0]["text"] for a in data for p in a["paragraphs"] for qa in p["qas"]}
+    answerable = [g for g in xquad if g.kind == "answerable"]
+    assert len(answerable) >= 1180  # 1,190 questions; a span across two sentences may be dropped
+    held = [any(answers[g.question] in t for t, right in zip(g.texts, g.gold) if right) for g in answerable]
+    assert np.mean(held) > 0.97  # the rest are spans that run over a sentence end
+    negatives = [g for g in xquad if g.kind == "without_article"]
+    assert negatives and not any(g.gold.any() for g in negatives)
+    folds = {}
+    for g in xquad:
+        folds.setdefault(g.article, set()).add(g.fold)
+    assert all(len(f) == 1 for f in folds.values()) and len({f for s in folds.values() for f in s}) == 5
+
+
+def test_selqa_groups_keep_the_split_the_answers_and_the_paraphrase_mark(shared_dir):
+    test = selqa_groups(shared_dir / "data" / "selqa", "test")
+    answerable = [g for g in test if g.kind == "answerable"]
+    assert len(answerable) == 1590 and all(g.gold.any() for g in answerable)
+    assert 0.3 < np.mean([g.paraphrase for g in answerable]) < 0.7
+    dev = selqa_groups(shared_dir / "data" / "selqa", "dev", negatives=False)
+    assert len(dev) == 785 and not {g.question for g in dev} & {g.question for g in answerable}
+
+
+def test_a_step_trains_on_the_gold_sentence_and_hard_negatives_first():
+    import random
+
+    g = Group("covidqa", "a", "q", [f"s{i}" for i in range(8)], np.array([0, 0, 1, 0, 0, 0, 0, 0], bool))
+    texts, targets = pairs_of(g, random.Random(0), negatives=3)
+    assert texts[0] == "s2" and targets == [1.0, 0.0, 0.0, 0.0]
+    assert texts[1:3] == ["s0", "s1"]  # the shortlist's best wrong sentences
+    empty = Group("covidqa", "a", "q", ["x", "y", "z"], np.zeros(3, bool), kind="without_article")
+    texts, targets = pairs_of(empty, random.Random(0), negatives=3)
+    assert targets == [0.0] * 3
+
+
+def test_calibration_is_monotone_and_weighs_each_data_set_alike():
+    rng = np.random.default_rng(0)
+    rows = [(float(x), True, "big") for x in rng.normal(2, 1, 900)] + [(float(x), False, "big") for x in rng.normal(-2, 1, 900)]
+    rows += [(float(x), True, "small") for x in rng.normal(1, 1, 30)] + [(float(x), False, "small") for x in rng.normal(-1, 1, 30)]
+    a, b = command.fit_calibration(rows)
+    assert a > 0 and command.probability(3.0, (a, b)) > 0.9 and command.probability(-3.0, (a, b)) < 0.1
+    assert abs(command.probability(0.0, (a, b)) - 0.5) < 0.1  # classes weigh the same: the midpoint is ~0
+
+
+def test_figures_count_abstentions_as_misses_for_the_reader():
+    groups = [Group("covidqa", "a", "q1", ["x", "y"], np.array([1, 0], bool)),
+              Group("covidqa", "a", "q2", ["x", "y"], np.array([0, 1], bool)),
+              Group("covidqa", "a", "q3", ["x", "y"], np.array([1, 0], bool)),
+              Group("covidqa", "a", "q4", ["x", "y"], np.zeros(2, bool), kind="without_article")]
+    logits = {command.group_key(groups[0]): [3.0, 0.0], command.group_key(groups[1]): [1.0, 0.5],
+              command.group_key(groups[2]): [-5.0, -9.0], command.group_key(groups[3]): [-4.0, -6.0]}
+    out = command.figures(groups, logits, (1.0, 0.0), margin=1.0)
+    assert out["ranking_first"] == pytest.approx(2 / 3, abs=1e-3) and out["ranking_any"] == 1.0
+    assert out["abstains_answerable"] == pytest.approx(1 / 3, abs=1e-3)  # q3: P = sigmoid(-5) < 0.5
+    assert out["answer_first"] == pytest.approx(1 / 3, abs=1e-3) and out["answer_any"] == pytest.approx(2 / 3, abs=1e-3)
+    assert out["abstains_without_article"] == 1.0
+    assert out["quotes_per_answer"] == pytest.approx(4 / 3, abs=1e-2)  # q2's runner-up is within the margin
+
+
+@pytest.mark.slow
+def test_one_training_pass_lifts_the_right_sentences_above_the_others(xquad):
+    answerable = [g for g in xquad if g.kind == "answerable"][:120]
+    model = train(answerable, epochs=1, negatives=2, log_every=0)
+    scored = score_groups(model, answerable[:60])
+    right = np.mean([v[g.gold].mean() for g, v in zip(answerable, scored)])
+    wrong = np.mean([v[~g.gold].mean() for g, v in zip(answerable, scored) if (~g.gold).any()])
+    assert right > wrong + 0.5

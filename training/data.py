@@ -1,0 +1,40 @@
+"""Training groups for the answer selector: COVID-QA through the product's own shortlist. SelQA and XQuAD
+come from ``evaluation.answer_sets``, in the same ``Group`` shape (re-exported here)."""
+from __future__ import annotations
+
+import numpy as np
+
+from evaluation.answer_sets import FOLDS, SHORTLIST, Group, assign_folds, digest, selqa_groups, xquad_groups
+
+__all__ = ["FOLDS", "SHORTLIST", "Group", "assign_folds", "covidqa_groups", "digest",
+           "selqa_groups", "xquad_groups"]
+
+
+def covidqa_groups(h, negatives: bool = True, shortlist: int = SHORTLIST) -> list[Group]:
+    """COVID-QA through the product's own path on a 98-article index (``evaluation.harness.Harness``):
+    the lexical scorer's top ``shortlist`` sentences of the best chunks. Negative: the same question's
+    shortlist from the chunks of the other articles only (the corpus without its article)."""
+    from assistant.fusion import WeightedFusion
+    from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
+    from assistant.sentence_scorer import SentenceScorer
+
+    fusion, scorer = WeightedFusion(), SentenceScorer(chunks=len(h.version.chunks))
+    out = []
+    for q in h.data:
+        item = q.target.item
+        scores, rows = h.retrieve(q, fusion, DEFAULT_SENTENCE_WEIGHT)
+        for kind, keep in (("answerable", rows),
+                           ("without_article", [r for r in rows if h.version.chunks[r].article_id != item.article])):
+            if kind != "answerable" and not negatives:
+                continue
+            cands = h.candidates_for(q, scores, keep, 5)
+            if not len(cands.keys):
+                continue
+            lexical = scorer(cands)
+            top = np.argsort(-lexical, kind="stable")[:shortlist]
+            hits = h.hits(q, cands)[top] if kind == "answerable" else np.zeros(len(top), bool)
+            if kind == "answerable" and q.target.span is None:
+                continue
+            out.append(Group("covidqa", item.article, item.question, [cands.texts[i] for i in top], hits, kind=kind,
+                             meta={"lexical": lexical[top].astype(float).tolist()}))
+    return assign_folds(out)

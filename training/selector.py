@@ -1,0 +1,327 @@
+"""Train the answer selector on COVID-QA, SelQA and XQuAD; measure it leave-one-dataset-out; ship it.
+
+    python -m training.selector --index DIR [--data ../shared/data] [--logits FILE] [--save]
+
+DIR is an index of the 98 COVID-QA articles (as ``verbatim bench covidqa`` builds it). Runs, each a
+selector trained from the packaged MiniLM with the same seed and settings:
+
+  shipped          all three data sets (SelQA: dev only); scored on SelQA test (never trained on)
+  without_covidqa  SelQA + XQuAD; scored on COVID-QA (answerable, asked without its article, off-topic)
+  without_selqa    COVID-QA + XQuAD; scored on SelQA test
+  without_xquad    COVID-QA + SelQA; scored on XQuAD
+  covidqa_half_H   SelQA + XQuAD + the COVID-QA articles of the other half (article-level); scored on half H
+
+Held-out logits are kept in FILE (one JSON line per run and settings) and reused, so the figures and the
+calibration re-run in seconds. The calibration (P(the shortlist answers) = sigmoid(a * best logit + b))
+the weight of the lexical score in the ranking and the runner-up margin are fitted on the held-out
+logits only, and written with ``--save`` into
+``ingest/weights/selector/selector.json`` beside the fp16 weights; ``manifest.json`` records the data
+sets and their sha256, this command, the seed, the weights' sha256 and the figures printed.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from training import data as d
+from training.selector_train import score_groups, train
+
+SETTINGS = {"frozen": 2, "epochs": 1, "negatives": 3, "seed": 0}
+THRESHOLD = 0.5  # abstain when P(the shortlist answers) < 0.5: the calibrated probability read as it says
+MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0)
+# ranking score = logit + w * lexical score where the product has one (COVID-QA's shortlists); w is the one
+# of these with the best held-out first quote on COVID-QA (then any quote)
+LEXICAL_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0)
+QUOTES_PER_ANSWER = 1.8  # the widest margin whose quotes per answer stay within this (held-out COVID-QA)
+NEGATIVE_SHARE = 0.6  # of the answer-less groups trained on (they are cheaper signal than answerable ones)
+OFF_TOPIC_TRAIN, OFF_TOPIC_EVAL = 400, 300
+
+
+def load_groups(index: Path, data: Path) -> dict[str, list[d.Group]]:
+    from evaluation.abstain_fit import OFF_TOPIC
+    from evaluation.bench_data import load_bench
+
+    h = load_bench(index, data / "covidqa")
+    covid = d.covidqa_groups(h)
+    selqa_dev = d.selqa_groups(data / "selqa", "dev")
+    selqa_test = d.selqa_groups(data / "selqa", "test")
+    xquad = d.xquad_groups(data / "xquad")
+    # off-topic: Wikipedia questions asked of the health index (the product's own shortlists)
+    rng = np.random.default_rng(0)
+    asked_train = [g.question for g in selqa_dev if g.kind == "answerable"]
+    asked_eval = [g.question for g in selqa_test if g.kind == "answerable"]
+    asked_train = list(rng.choice(asked_train, OFF_TOPIC_TRAIN, replace=False))
+    asked_eval = list(OFF_TOPIC) + list(rng.choice(asked_eval, OFF_TOPIC_EVAL, replace=False))
+    return {"covidqa": covid, "selqa_dev": selqa_dev, "selqa_test": selqa_test, "xquad": xquad,
+            "off_topic_train": off_topic_shortlists(h, asked_train, "selqa"),
+            "off_topic_eval": off_topic_shortlists(h, asked_eval, "off_topic")}
+
+
+def off_topic_shortlists(h, questions: list[str], dataset: str) -> list[d.Group]:
+    """Questions from outside health asked of the COVID-QA index: the shortlist the product would see."""
+    from assistant.fusion import WeightedFusion
+    from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
+    from assistant.sentence_scorer import SentenceScorer
+    from evaluation.covidqa import QAItem
+    from evaluation.harness import QuestionData
+    from evaluation.retrieval_metrics import GoldTarget
+
+    scorer = SentenceScorer(chunks=len(h.version.chunks))
+    out = []
+    for text, v in zip(questions, h.retriever.encoder(questions)):
+        weights = h.terms.weights(text)
+        features, sentence_dense = h.retriever.features(text, v)
+        q = QuestionData(GoldTarget(QAItem(-1, text, "", "", 0.0), None, frozenset()),
+                         features, weights, h._best_sentence(weights), sentence_dense)
+        scores, rows = h.retrieve(q, WeightedFusion(), DEFAULT_SENTENCE_WEIGHT)
+        cands = h.candidates_for(q, scores, rows, 5)
+        if not len(cands.keys):
+            continue
+        top = np.argsort(-scorer(cands), kind="stable")[:d.SHORTLIST]
+        out.append(d.Group(dataset, "", text, [cands.texts[i] for i in top], np.zeros(len(top), bool),
+                           kind="off_topic", meta={"asked_of": "covidqa"}))
+    return out
+
+
+def runs(groups: dict[str, list[d.Group]]) -> dict[str, tuple[list[d.Group], list[d.Group]]]:
+    """Run name -> (training groups, held-out groups scored)."""
+    rng = np.random.default_rng(SETTINGS["seed"])
+
+    def thin(gs):  # every answerable group, NEGATIVE_SHARE of the answer-less ones
+        return [g for g in gs if g.kind == "answerable" or rng.random() < NEGATIVE_SHARE]
+
+    covid, selqa, xquad = thin(groups["covidqa"]), thin(groups["selqa_dev"]), thin(groups["xquad"])
+    off_train, off_eval = groups["off_topic_train"], groups["off_topic_eval"]
+    test = groups["selqa_test"]
+    test_negatives = [g for g in test if g.kind != "answerable"][:500]
+    out = {
+        "shipped": (covid + selqa + xquad + off_train, [g for g in test if g.kind == "answerable"] + off_eval),
+        "without_covidqa": (selqa + xquad, groups["covidqa"] + off_eval),
+        "without_selqa": (covid + xquad, [g for g in test if g.kind == "answerable"] + test_negatives),
+        "without_xquad": (covid + selqa + off_train, groups["xquad"]),
+    }
+    for half in (0, 1):
+        out[f"covidqa_half_{half}"] = (
+            selqa + xquad + off_train + [g for g in covid if g.fold % 2 != half],
+            [g for g in groups["covidqa"] if g.fold % 2 == half])
+    return out
+
+
+def group_key(g: d.Group) -> str:
+    return hashlib.sha256(json.dumps([g.dataset, g.kind, g.question, g.texts]).encode()).hexdigest()[:20]
+
+
+def stored(path: Path | None, run: str) -> dict | None:
+    if path is None or not path.is_file():
+        return None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        if entry["run"] == run and entry["settings"] == SETTINGS:
+            return entry["logits"]
+    return None
+
+
+def run_logits(name: str, train_groups, eval_groups, path: Path | None, save_to: Path | None = None) -> dict:
+    """{group key: logits} for ``eval_groups`` from a selector trained on ``train_groups`` (kept in ``path``)."""
+    cached = stored(path, name)
+    if cached is not None and (save_to is None or (save_to / "selector.safetensors").is_file()):
+        return cached
+    started = time.perf_counter()
+    print(f"{name}: training on {len(train_groups)} groups", file=sys.stderr, flush=True)
+    model = train(train_groups, SETTINGS["frozen"], SETTINGS["epochs"], SETTINGS["negatives"], SETTINGS["seed"])
+    if save_to is not None:
+        from ingest import selector
+
+        selector.save(model, save_to, {})
+    logits = {group_key(g): v.astype(float).round(4).tolist()
+              for g, v in zip(eval_groups, score_groups(model, eval_groups))}
+    print(f"{name}: {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)
+    if path is not None:
+        with path.open("a", encoding="utf-8") as out:
+            out.write(json.dumps({"run": name, "settings": SETTINGS, "logits": logits}) + "\n")
+    return logits
+
+
+def fit_calibration(rows: list[tuple[float, bool, str]]) -> tuple[float, float]:
+    """Platt scaling of the best logit -> P(the shortlist answers), each data set and each class
+    weighing the same (rows: best logit, answerable, data set)."""
+    from scipy.optimize import minimize
+
+    x = np.array([r[0] for r in rows])
+    y = np.array([r[1] for r in rows], dtype=float)
+    names = np.array([r[2] for r in rows])
+    w = np.zeros(len(rows))
+    for name in set(names):
+        for label in (0.0, 1.0):
+            mask = (names == name) & (y == label)
+            if mask.any():
+                w[mask] = 1.0 / mask.sum()
+
+    def loss(p):
+        z = p[0] * x + p[1]
+        return float(np.sum(w * (np.logaddexp(0, z) - y * z)))
+
+    a, b = minimize(loss, np.array([1.0, 0.0]), method="Nelder-Mead").x
+    return round(float(a), 4), round(float(b), 4)
+
+
+def probability(best: float, calibration: tuple[float, float]) -> float:
+    a, b = calibration
+    return float(1 / (1 + np.exp(-(a * best + b))))
+
+
+def picks(logits: np.ndarray, margin: float, max_quotes: int = 3) -> list[int]:
+    order = np.argsort(-logits, kind="stable")
+    return [int(i) for i in order[:max_quotes] if logits[i] >= logits[order[0]] - margin]
+
+
+def ranking_scores(g: d.Group, logits: dict, lexical_weight: float) -> np.ndarray:
+    """What the product ranks by: the logits, plus ``lexical_weight`` x the lexical score where there is one."""
+    v = np.array(logits[group_key(g)], dtype=float)
+    return v + lexical_weight * np.array(g.meta["lexical"]) if "lexical" in g.meta else v
+
+
+def figures(groups: list[d.Group], logits: dict, calibration, margin: float, lexical_weight: float = 0.0) -> dict:
+    """Ranking and answer figures of held-out ``groups``: @first / @any with the abstention off
+    (ranking) and as a reader sees it (an abstention is a miss), abstain rates per kind."""
+    answerable = [g for g in groups if g.kind == "answerable"]
+    out = {"questions": len(answerable)}
+    if answerable:
+        rank_first, rank_any, seen_first, seen_any, abstained, quotes = [], [], [], [], [], []
+        for g in answerable:
+            v = ranking_scores(g, logits, lexical_weight)
+            chosen = picks(v, margin)
+            hit_first, hit_any = bool(g.gold[chosen[0]]), bool(g.gold[chosen].any())
+            answered = probability(max(logits[group_key(g)]), calibration) >= THRESHOLD
+            rank_first.append(hit_first)
+            rank_any.append(hit_any)
+            seen_first.append(hit_first and answered)
+            seen_any.append(hit_any and answered)
+            abstained.append(not answered)
+            quotes.append(len(chosen))
+        out |= {"ranking_first": _mean(rank_first), "ranking_any": _mean(rank_any),
+                "answer_first": _mean(seen_first), "answer_any": _mean(seen_any),
+                "abstains_answerable": _mean(abstained), "quotes_per_answer": round(float(np.mean(quotes)), 2)}
+        para = [g for g in answerable if g.paraphrase]
+        if para:
+            out["ranking_first_paraphrased"] = _mean([bool(g.gold[int(np.argmax(ranking_scores(g, logits, lexical_weight)))])
+                                                      for g in para])
+    for kind in ("without_article", "off_topic"):
+        rest = [g for g in groups if g.kind == kind]
+        if rest:
+            out[f"abstains_{kind}"] = _mean([probability(max(logits[group_key(g)]), calibration) < THRESHOLD
+                                             for g in rest])
+    return out
+
+
+def _mean(values) -> float:
+    return round(float(np.mean(values)), 4) if len(values) else 0.0
+
+
+def choose_lexical_weight(groups, logits, calibration) -> float:
+    """The weight of the lexical score with the best held-out first quote (then any quote) on ``groups``."""
+    def outcome(w):
+        f = figures(groups, logits, calibration, 1.0, w)
+        return f["ranking_first"], f["ranking_any"]
+    return max(LEXICAL_WEIGHTS, key=outcome)
+
+
+def choose_margin(groups, logits, calibration, lexical_weight: float) -> float:
+    """The widest margin whose held-out quotes per answer stay within QUOTES_PER_ANSWER."""
+    fitting = [m for m in MARGINS if figures(groups, logits, calibration, m, lexical_weight).get(
+        "quotes_per_answer", 0) <= QUOTES_PER_ANSWER]
+    return max(fitting) if fitting else min(MARGINS)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, required=True, help="an index of the 98 COVID-QA articles")
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument("--logits", type=Path, help="keep each run's held-out logits here; reuse them")
+    parser.add_argument("--save", action="store_true", help="write the shipped weights, settings and manifest")
+    parser.add_argument("--runs", nargs="*", help="only these runs (default: all)")
+    args = parser.parse_args()
+    import torch
+
+    from ingest import selector
+
+    torch.set_num_threads(2)
+    groups = load_groups(args.index, args.data)
+    plan = runs(groups)
+    wanted = args.runs or list(plan)
+    target = selector.weights_dir() if args.save else None
+    # each run's own held-out logits: two runs may score the same group (SelQA test, off-topic)
+    per_run = {name: run_logits(name, *plan[name], args.logits, target if name == "shipped" else None)
+               for name in wanted}
+    held_out = {name: plan[name][1] for name in wanted if name != "shipped"}
+    rows = [(max(per_run[name][group_key(g)]), g.answerable, g.dataset) for name, gs in held_out.items() for g in gs]
+    calibration = fit_calibration(rows) if rows else (1.0, 0.0)
+    # the lexical weight and the margin: fitted on COVID-QA held out with COVID-QA in training (the halves)
+    # where those were run, else on the selector trained without COVID-QA (a publisher's new domain)
+    covid_runs = [name for name in held_out if name.startswith("covidqa_half")] or \
+        [name for name in held_out if name == "without_covidqa"]
+    covid_oof = [g for name in covid_runs for g in plan[name][1] if g.dataset == "covidqa"]
+    covid_logits = {k: v for name in covid_runs for k, v in per_run[name].items()}  # disjoint groups
+    weight = choose_lexical_weight(covid_oof, covid_logits, calibration) if covid_oof else 0.0
+    margin = choose_margin(covid_oof, covid_logits, calibration, weight) if covid_oof else 1.0
+    from assistant.encoder import load_query_encoder
+    from ingest.config import Config
+
+    encoder = load_query_encoder(Config(), index_root=args.index)
+    report = {"settings": SETTINGS, "calibration": calibration, "threshold": THRESHOLD, "margin": margin,
+              "lexical_weight": weight, "fitted_on": covid_runs}
+    for name in wanted:
+        report[name] = figures(plan[name][1], per_run[name], calibration, margin, weight)
+        if name != "shipped" and any("lexical" in g.meta for g in plan[name][1]):
+            report[name + "_selector_alone"] = figures(plan[name][1], per_run[name], calibration, margin, 0.0)
+    if covid_oof:
+        report["covidqa_out_of_fold"] = figures(covid_oof, covid_logits, calibration, margin, weight)
+        report["covidqa_lexical"] = lexical_figures(covid_oof)
+        report["covidqa_lexical_weights"] = {
+            str(w): figures(covid_oof, covid_logits, calibration, margin, w)["ranking_first"] for w in LEXICAL_WEIGHTS}
+    from evaluation.answer_baselines import selection_rows
+
+    report["baselines"] = {"selqa_test": selection_rows(groups["selqa_test"], encoder),
+                           "xquad": selection_rows(groups["xquad"], encoder)}
+    print(json.dumps(report, indent=1))
+    if args.save:
+        write_shipped(target, args, report, calibration, margin)
+
+
+def lexical_figures(groups: list[d.Group]) -> dict:
+    """The lexical scorer's own first pick on the same shortlists (its rank order)."""
+    answerable = [g for g in groups if g.kind == "answerable"]
+    return {"ranking_first": _mean([bool(g.gold[0]) for g in answerable if len(g.gold)]),
+            "reachable": _mean([bool(g.gold.any()) for g in answerable])}
+
+
+def write_shipped(target: Path, args, report: dict, calibration, margin: float) -> None:
+    from ingest import selector
+
+    meta = selector.settings(target)
+    meta |= {"calibration": {"a": calibration[0], "b": calibration[1]}, "threshold": THRESHOLD, "margin": margin,
+             "shortlist": d.SHORTLIST, "lexical_weight": report["lexical_weight"]}
+    (target / selector.SETTINGS_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    weights = target / selector.DELTA_FILE
+    files = {"covidqa": args.data / "covidqa" / "covidqa.json", "selqa_dev": args.data / "selqa" / "selqa-ass-dev.json",
+             "selqa_test (figures only)": args.data / "selqa" / "selqa-ass-test.json",
+             "xquad": args.data / "xquad" / "xquad.en.json"}
+    command = "python -m training.selector --index DIR --save" + (f" --runs {' '.join(args.runs)}" if args.runs else "")
+    manifest = {"command": command, "date": date.today().isoformat(),
+                "seed": SETTINGS["seed"], "settings": SETTINGS, "base_digest": meta["base_digest"],
+                "data": {k: {"file": p.name, "sha256": d.digest(p)} for k, p in files.items()},
+                "weights": {"file": weights.name, "sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
+                            "bytes": weights.stat().st_size, "dtype": "float16"},
+                "settings_file": selector.SETTINGS_FILE, "figures": report}
+    (target / selector.MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -55,8 +55,8 @@ class Responder:
         margin = RUNNER_UP_MARGIN
         signals = abstain_signals(candidates, scores, self.terms.unknown_share(weights), len(self.version.chunks))
         abstain = self.abstain(signals)
-        if self.selector is not None:
-            selection = self.selector(query, candidates.texts, scores)
+        if self.selector is not None and not (abstain and self.config.abstain_by == "lexical"):
+            selection = self.selector(query, candidates.texts, scores)  # not run for an answer already refused
             scores, margin = selection.scores, self.selector.margin
             if self.config.abstain_by == "selector":
                 abstain = self.selector.abstains(selection)

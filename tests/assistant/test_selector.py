@@ -106,6 +106,7 @@ def test_the_selector_abstains_off_topic(sample_assistant):
     for question in ("What is the capital of France?", "How do I bake sourdough bread?"):
         answer = sample_assistant.ask(question)
         assert answer.abstained and not answer.quotes, question
+        assert "select" not in answer.timings_ms  # refused by the lexical abstention: the selector is not run
 
 
 def test_with_abstain_by_selector_its_probability_and_threshold_decide(sample_index, config):

@@ -87,7 +87,7 @@ def test_the_shipped_settings_carry_the_fitted_values_the_manifest_reports():
     assert 0 < settings["threshold"] < 1 and settings["shortlist"] >= 1
 
 
-def test_the_shipped_delta_is_fp16(trained):
+def test_the_shipped_delta_is_fp16():
     from safetensors.torch import load_file
 
     tensors = load_file(str(selector.weights_dir() / selector.DELTA_FILE))

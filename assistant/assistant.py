@@ -18,7 +18,7 @@ from assistant.answer import Answer
 from assistant.compose import abstain_text
 from assistant.encoder import load_query_encoder
 from assistant.fusion import WeightedFusion
-from assistant.questions import check_question
+from assistant.questions import check_question, raw_limit
 from assistant.responder import Responder
 from assistant.safety import CRISIS_RESOURCES, DISCLAIMER, detect_crisis
 from assistant.conversation import build_query, user_turns
@@ -113,9 +113,11 @@ class Assistant:
     def ask(self, question: str, history: Sequence = ()) -> Answer:
         started = time.perf_counter()
         raw = question if isinstance(question, str) else ""
+        check = check_question(raw)  # an oversized message is refused here before any work
+        if len(raw) > raw_limit():  # and read no further: not by the crisis check, not echoed in the reply
+            raw = raw[:raw_limit()] + "\u2026"
         crisis = detect_crisis(raw)
         prefix = CRISIS_RESOURCES if crisis else ""
-        check = check_question(raw)
         responder = self._responder  # one version for the whole request, even if a reload happens now
         if not check.ok:
             text = abstain_text([], prefix=prefix, reason=check.notice or "")

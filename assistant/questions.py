@@ -1,6 +1,6 @@
 """Check a question before searching: empty, too long, no words, not English.
 
-``check_question(text, max_chars=1000) -> QuestionCheck``. ``QuestionCheck.text`` is the cleaned
+``check_question(text, max_chars=MAX_CHARS) -> QuestionCheck``. ``QuestionCheck.text`` is the cleaned
 question (Unicode NFKC, control characters removed, whitespace collapsed); when ``ok`` is False,
 ``notice`` is one polite sentence for the reader and ``reason`` a short code for programs
 ("empty", "too_long", "no_words", "not_english"). Never raises. Pure standard library.
@@ -63,6 +63,11 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _too_long(length: int, max_chars: int) -> str:
+    return (f"Your question is {length:,} characters long; Verbatim can search questions of "
+            f"up to {max_chars:,} characters. Please shorten it and ask again.")
+
+
 def _is_latin(c: str) -> bool:
     o = ord(c)
     return o < 0x250 or 0x1E00 <= o <= 0x1EFF or 0x2C60 <= o <= 0x2C7F or 0xA720 <= o <= 0xA7FF
@@ -94,7 +99,16 @@ def _foreign_language(text: str) -> str | None:
     return None
 
 
-def check_question(text: str | None, max_chars: int = 1000) -> QuestionCheck:
+MAX_CHARS = 1000
+RAW_SLACK = 4  # a raw message may be this many times max_chars (spaces and controls that cleaning drops)
+
+
+def raw_limit(max_chars: int = MAX_CHARS) -> int:
+    """The longest raw message that is read at all: beyond it, nothing is cleaned or searched."""
+    return RAW_SLACK * max_chars
+
+
+def check_question(text: str | None, max_chars: int = MAX_CHARS) -> QuestionCheck:
     """Clean ``text`` and say whether it can be searched; never raises.
 
     Refused (ok=False, with a notice): nothing typed; longer than ``max_chars`` after cleaning
@@ -107,16 +121,13 @@ def check_question(text: str | None, max_chars: int = 1000) -> QuestionCheck:
         text = bytes(text).decode("utf-8", errors="replace")
     elif not isinstance(text, str):
         text = str(text)
+    if len(text) > raw_limit(max_chars):  # refused before any work: a 10 MB message costs nothing
+        return _refuse("", "too_long", _too_long(len(text), max_chars))
     cleaned = _clean(text)
     if not cleaned:
         return _refuse(cleaned, "empty", "Please type a question to search the articles.")
     if len(cleaned) > max_chars:
-        return _refuse(
-            cleaned,
-            "too_long",
-            f"Your question is {len(cleaned):,} characters long; Verbatim can search questions of "
-            f"up to {max_chars:,} characters. Please shorten it and ask again.",
-        )
+        return _refuse(cleaned, "too_long", _too_long(len(cleaned), max_chars))
     if not any(c.isalnum() for c in cleaned):
         return _refuse(
             cleaned,

@@ -11,9 +11,8 @@ from typing import Optional
 
 import typer
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+import ingest  # noqa: F401 - its init switches off every library's network use (ingest.offline)
+
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Verbatim: answers quoted from your articles.")

@@ -4,11 +4,8 @@ Exit 1 with one line on stderr when the index is missing or unusable or the port
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
-
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 
 def _fail(message: str) -> int:

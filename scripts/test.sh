@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages; Debian's chromium for the browser tests and a
-# TTF font for the PDF fixtures), then run the whole suite.
+# Install everything the tests need (Python packages; Debian's chromium for the browser tests, strace for
+# the network audit and a TTF font for the PDF fixtures), then run the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v strace >/dev/null 2>&1 || missing+=(strace)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

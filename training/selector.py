@@ -218,7 +218,17 @@ def figures(groups: list[d.Group], logits: dict, calibration, margin: float, lex
         if rest:
             out[f"abstains_{kind}"] = _mean([probability(max(logits[group_key(g)]), calibration) < THRESHOLD
                                              for g in rest])
+            if answerable:  # how far any threshold on the best logit could separate the two
+                out[f"separability_{kind}"] = round(auc([max(logits[group_key(g)]) for g in answerable],
+                                                        [max(logits[group_key(g)]) for g in rest]), 4)
     return out
+
+
+def auc(positives, negatives) -> float:
+    """P(a random positive scores above a random negative), ties counting half (ROC AUC)."""
+    p, n = np.asarray(positives, float), np.asarray(negatives, float)
+    above = (p[:, None] > n[None, :]).sum() + 0.5 * (p[:, None] == n[None, :]).sum()
+    return float(above / (len(p) * len(n)))
 
 
 def _mean(values) -> float:

@@ -10,24 +10,27 @@ question is recorded anywhere.
 """
 from __future__ import annotations
 
-import os
 import socket
 from pathlib import Path
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+import assistant  # noqa: F401 - before gradio: its init switches the network off (ingest.offline)
 
-import gradio as gr  # noqa: E402
-from fastapi import FastAPI, HTTPException  # noqa: E402
-from fastapi.responses import FileResponse, JSONResponse  # noqa: E402
+import gradio as gr
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import FileResponse, JSONResponse
 
-from ui.app import CSS, build_app  # noqa: E402
-from ui.render import SOURCE_ROUTE  # noqa: E402
+from ui.app import CSS, build_app
+from ui.render import SOURCE_ROUTE
+from ui.request_limit import RequestLimit
 
 _HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 # Gradio routes this app has no use for: the chat has no file input, so nobody may upload (files were
 # stored and served back), and the API listing stays off as the FastAPI app's own is
 CLOSED_ROUTES = ("/gradio_api/upload", "/gradio_api/upload_progress", "/upload", "/gradio_api/openapi.json",
                  "/openapi.json")
+
+MAX_REQUEST_BYTES = 1 << 20  # a question, its chat history and Gradio's envelope fit many times over
+SHUTDOWN_GRACE_S = 3  # on SIGTERM, requests still running get this long before their connections are closed
 
 
 def corpus_file(corpus_dir: Path | None, relative: str, indexed=None) -> Path:
@@ -54,6 +57,8 @@ def make_server(assistant, config) -> FastAPI:
         if request.url.path.rstrip("/") in CLOSED_ROUTES:
             return JSONResponse({"detail": "Not Found"}, status_code=404)
         return await call_next(request)
+
+    app.add_middleware(RequestLimit, max_bytes=MAX_REQUEST_BYTES)  # added last: the outermost layer
 
     @app.get(SOURCE_ROUTE + "{relative:path}")
     def source(relative: str):
@@ -96,4 +101,6 @@ def serve(assistant, config) -> None:
     assistant.start_watching()  # a newly published index version is served without a restart
     print(f"Verbatim is serving {assistant.index_version} at {url_for(config.host, config.port)} (Ctrl+C to stop)",
           flush=True)
-    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=False)
+    # a page left open holds a heartbeat stream that never ends: without a bound, SIGTERM waited for it
+    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_S)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from assistant.questions import raw_limit
 from assistant.safety import CRISIS_RESOURCES, DISCLAIMER
 from verbatim_check import assert_verbatim
 
@@ -88,3 +89,10 @@ def test_bad_questions_get_a_clear_reply_with_the_disclaimer(sample_assistant, q
         assert not answer.notice  # control characters are stripped, the question is searched
     else:
         assert answer.abstained and answer.notice and not answer.quotes
+
+
+def test_a_huge_message_is_refused_and_not_echoed_whole(sample_assistant):
+    answer = sample_assistant.ask("I want to kill myself. " + "a" * 10_000_000)
+    assert answer.abstained and "10,000,023 characters" in answer.notice and answer.answer.endswith(DISCLAIMER)
+    assert answer.crisis  # the crisis check still reads the start of the message
+    assert len(answer.question) <= raw_limit() + 1

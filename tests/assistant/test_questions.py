@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from assistant.questions import ENGLISH_ONLY, QuestionCheck, check_question
+from assistant.questions import ENGLISH_ONLY, QuestionCheck, check_question, raw_limit
 
 ENGLISH = [
     "How long does a ketamine infusion take?",
@@ -42,10 +42,17 @@ def test_empty_questions(text):
 
 
 def test_too_long_is_refused_not_truncated():
-    check = check_question("a" * 100_000)
+    check = check_question("a" * 2000)
     assert not check.ok and check.reason == "too_long"
-    assert "100,000" in check.notice and "1,000" in check.notice
-    assert len(check.text) == 100_000  # nothing was cut off silently
+    assert "2,000" in check.notice and "1,000" in check.notice
+    assert len(check.text) == 2000  # nothing was cut off silently
+
+
+def test_a_huge_message_is_refused_without_being_read():
+    check = check_question("a" * 10_000_000)
+    assert not check.ok and check.reason == "too_long" and "10,000,000" in check.notice
+    assert check.text == ""  # not cleaned: refused on its raw length
+    assert check_question("a" * raw_limit()).reason == "too_long" and check_question("a" * raw_limit()).text
 
 
 def test_limit_is_inclusive_and_configurable():

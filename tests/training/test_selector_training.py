@@ -74,7 +74,13 @@ def test_figures_count_abstentions_as_misses_for_the_reader():
     assert out["abstains_answerable"] == pytest.approx(1 / 3, abs=1e-3)  # q3: P = sigmoid(-5) < 0.5
     assert out["answer_first"] == pytest.approx(1 / 3, abs=1e-3) and out["answer_any"] == pytest.approx(2 / 3, abs=1e-3)
     assert out["abstains_without_article"] == 1.0
+    assert out["separability_without_article"] == pytest.approx(2 / 3, abs=1e-3)  # q3 scores below q4
     assert out["quotes_per_answer"] == pytest.approx(4 / 3, abs=1e-2)  # q2's runner-up is within the margin
+
+
+def test_separability_is_the_share_of_pairs_ordered_right():
+    assert command.auc([3.0, 2.0], [1.0, 0.0]) == 1.0 and command.auc([0.0], [1.0]) == 0.0
+    assert command.auc([1.0, 1.0], [1.0, 1.0]) == 0.5
 
 
 @pytest.mark.slow

@@ -1,10 +1,12 @@
 """`verbatim serve` as a real process: the /ask API, the source route, errors."""
 from __future__ import annotations
 
+import json
 import subprocess
 import urllib.error
 import urllib.request
 
+import pytest
 from gradio_client import Client
 
 from assistant.safety import DISCLAIMER
@@ -85,3 +87,39 @@ def test_port_in_use_is_a_one_line_error(sample_server, sample_index, tmp_path):
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )
     assert result.returncode == 1 and "already in use" in result.stderr.strip().splitlines()[-1]
+
+
+def _post(port: int, path: str, body: bytes, chunked: bool = False) -> tuple[int, bytes]:
+    """POST ``body`` over a raw socket; stop sending when the server has answered; return its reply."""
+    import socket
+
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    head += "Transfer-Encoding: chunked\r\n\r\n" if chunked else f"Content-Length: {len(body)}\r\n\r\n"
+    pieces = [body[i:i + 65536] for i in range(0, len(body), 65536)]
+    if chunked:
+        pieces = [f"{len(p):x}\r\n".encode() + p + b"\r\n" for p in pieces] + [b"0\r\n\r\n"]
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+        sock.sendall(head.encode())
+        try:
+            for piece in pieces:
+                sock.sendall(piece)
+        except OSError:
+            pass  # the server answered and closed while the body was still coming
+        reply = b""
+        try:
+            while chunk := sock.recv(65536):
+                reply += chunk
+        except OSError:
+            pass
+    status_line, _, rest = reply.partition(b"\r\n")
+    return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_an_oversized_request_is_refused_before_work_with_the_disclaimer(sample_server, chunked):
+    question = "What is the dose? " + "a" * 10_000_000
+    body = json.dumps({"data": [question]}).encode()
+    status, reply = _post(sample_server.port, "/gradio_api/call/ask", body, chunked)
+    assert status == 413
+    assert json.loads(reply)["disclaimer"] == DISCLAIMER and "too large" in json.loads(reply)["detail"]
+    assert Client(sample_server.url, verbose=False).predict(DOSE_QUESTION, api_name="/ask").count("0.5 mg/kg")

@@ -2,7 +2,8 @@
 
 ``VerbatimServer(index, workdir, corpus_dir)`` starts ``verbatim serve`` on a free port with its own
 config file (feedback file and corpus folder inside ``workdir``), waits until it answers HTTP
-(bounded), and is stopped by the fixture that made it.
+(bounded), and is stopped by the fixture that made it. ``wrapper`` runs it under another command
+(``strace -f ...``).
 """
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def free_port() -> int:
 class VerbatimServer:
     """A real ``verbatim serve`` process over ``index``."""
 
-    def __init__(self, index: Path, workdir: Path, corpus_dir: Path, feedback_enabled: bool = True):
+    def __init__(self, index: Path, workdir: Path, corpus_dir: Path, feedback_enabled: bool = True,
+                 wrapper: tuple[str, ...] = ()):
         workdir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -49,7 +51,7 @@ class VerbatimServer:
         env = os.environ | {"HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [str(VERBATIM), "serve", "--index", str(index), "--port", str(self.port), "--config", str(self.config_path)],
+            [*wrapper, str(VERBATIM), "serve", "--index", str(index), "--port", str(self.port), "--config", str(self.config_path)],
             cwd=workdir, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
 

@@ -8,6 +8,7 @@ abstention, and the quoted reply with citations and the disclaimer.
 """
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -25,7 +26,8 @@ from assistant.conversation import build_query, user_turns
 from assistant.suggest import example_questions
 from ingest.config import Config, load_config
 from ingest.store import IndexStore
-from ingest.version import IndexVersion
+from ingest.manifest import IndexFormatError
+from ingest.version import IndexVersion, load_servable
 
 
 class Assistant:
@@ -35,6 +37,7 @@ class Assistant:
         self.encoder = encoder
         self.selector = self._load_selector()
         self._lock = threading.Lock()
+        self._refused: set[str] = set()  # published versions that failed to load (damaged): not retried
         self._responder = self._make_responder(version)
         self._watcher: threading.Thread | None = None
 
@@ -43,8 +46,13 @@ class Assistant:
         """Load the live version of the index at ``path`` (default: config.index_dir)."""
         config = config or load_config()
         store = IndexStore(Path(path) if path is not None else config.index_dir)
-        version = IndexVersion.load(store.require_live(), model=config.model)
-        return cls(store, version, config, load_query_encoder(config, embedder=embedder, index_root=store.root))
+        version, notice = load_servable(store, model=config.model)  # the newest intact one if the live is damaged
+        if notice:
+            print(f"verbatim: {notice}", file=sys.stderr, flush=True)
+        assistant = cls(store, version, config, load_query_encoder(config, embedder=embedder, index_root=store.root))
+        if notice and store.live_name():
+            assistant._refused.add(store.live_name())  # already reported above
+        return assistant
 
     def _load_selector(self):
         """The answer selector's export in this index root, or None (``answer_selector = "lexical"``, or
@@ -79,12 +87,18 @@ class Assistant:
     def reload_if_changed(self) -> bool:
         """Swap to a newer published version, if any. Requests already running finish on the old one."""
         live = self.store.live_name()
-        if not live or live == self.index_version:
+        if not live or live == self.index_version or live in self._refused:
             return False
         with self._lock:
             if live == self.index_version:
                 return False
-            version = IndexVersion.load(self.store.root / live, model=self.config.model)
+            try:
+                version = IndexVersion.load(self.store.root / live, model=self.config.model)
+            except IndexFormatError as error:  # said once; the version being served stays
+                self._refused.add(live)
+                print(f"verbatim: new index version {live} not loaded ({str(error).splitlines()[0]}); "
+                      f"still serving {self.index_version}", file=sys.stderr, flush=True)
+                return False
             if self.selector is None and self.config.answer_selector == "learned":  # the ingest may have exported it
                 self.selector = self._load_selector()
             self._responder = self._make_responder(version)  # one reference swap: atomic for readers

@@ -1,6 +1,6 @@
 """``verbatim serve``: load the index once, then serve the web chat and the ``/ask`` API.
 
-Exit 1 with one line on stderr when the index is missing or unusable or the port is taken.
+Exit 1 with one line on stderr (and the disclaimer) when the index is missing or unusable or the port is taken.
 """
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 
 
 def _fail(message: str) -> int:
-    print(f"verbatim serve: {message}", file=sys.stderr)
+    from assistant.safety import DISCLAIMER
+
+    print(f"verbatim serve: {message}\n\n{DISCLAIMER}", file=sys.stderr)
     return 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-FORMAT_VERSION = 2  # 2: dense vectors are per sentence
+FORMAT_VERSION = 3  # 2: dense vectors are per sentence; 3: content hashes (ingest.integrity)
 MANIFEST = "manifest.json"
 
 
@@ -12,14 +12,20 @@ class IndexFormatError(RuntimeError):
     """The index on disk cannot be used as it is (missing, other format, other model)."""
 
 
+class IndexDamagedError(IndexFormatError):
+    """A version's files are not what was published (truncated, altered, missing, unreadable)."""
+
+
 def read_manifest(version_dir: Path) -> dict:
     path = version_dir / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        raise IndexFormatError(f"{version_dir} is not a Verbatim index version (no {MANIFEST})") from error
-    except json.JSONDecodeError as error:
-        raise IndexFormatError(f"{path} is not valid JSON: {error}") from error
+        raise IndexDamagedError(f"{version_dir} is not a Verbatim index version (no {MANIFEST})") from error
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise IndexDamagedError(f"{path} is not valid JSON: {error}") from error
+    if not isinstance(manifest, dict):
+        raise IndexDamagedError(f"{path} is not a manifest (a JSON object)")
     check_manifest(manifest, path)
     return manifest
 

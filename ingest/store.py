@@ -45,11 +45,17 @@ class IndexStore:
 
     # ---- reading -------------------------------------------------------------------------
     def live_name(self) -> str | None:
+        """The version ``current`` names; None when it is missing or names no version directory (a
+        damaged pointer: ``load_servable`` then serves the newest intact version)."""
         try:
             name = (self.root / CURRENT).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
+        except (FileNotFoundError, UnicodeDecodeError, IsADirectoryError):
             return None
-        return name or None
+        return name if _VERSION.match(name) and (self.root / name).is_dir() else None
+
+    def version_names(self) -> list[str]:
+        """Published version directories, oldest first."""
+        return [name for _, name in self._versions()]
 
     def live_dir(self) -> Path | None:
         name = self.live_name()

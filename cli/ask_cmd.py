@@ -1,6 +1,7 @@
 """``verbatim ask``: one question (or one per stdin line with --json), answered by quoting the articles.
 
-Errors are replies too: they carry the disclaimer, in text and in JSON.
+Errors are replies too: they carry the disclaimer, in text and in JSON. Text written to the terminal has
+its control characters escaped (``ingest.controls``).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from assistant.safety import DISCLAIMER
 from ingest.config import load_config
+from ingest.controls import printable
 
 
 def _error(message: str, as_json: bool, question: str | None = None) -> int:
@@ -18,7 +20,7 @@ def _error(message: str, as_json: bool, question: str | None = None) -> int:
                           "quotes": [], "citations": [], "abstained": True, "crisis": False,
                           "disclaimer": DISCLAIMER, "timings_ms": {}}, ensure_ascii=False))
     else:
-        print(f"verbatim ask: {message}\n\n{DISCLAIMER}", file=sys.stderr)
+        print(f"verbatim ask: {printable(message)}\n\n{DISCLAIMER}", file=sys.stderr)
     return 1
 
 
@@ -36,7 +38,7 @@ def run(question: str | None, index: Path | None, as_json: bool, config: Path | 
         return _error(str(error), as_json, question)
     if question is not None:
         answer = assistant.ask(question)
-        print(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else answer.answer)
+        print(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else printable(answer.answer, newlines=True))
         return 0
     for line in sys.stdin:
         text = line.rstrip("\n")

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from ingest.config import load_config
+from ingest.controls import printable
 from ingest.embed import ModelLoadError
 from ingest.manifest import IndexFormatError
 from ingest.pipeline import IngestPipeline
@@ -17,7 +18,7 @@ def run(corpus: Path | None, index: Path | None, dry_run: bool, model: str | Non
     try:
         report = IngestPipeline(cfg).run(cfg.corpus_dir, cfg.index_dir, dry_run=dry_run, progress=sys.stderr.isatty())
     except (IndexBusyError, ModelLoadError, IndexFormatError) as error:
-        print(f"verbatim ingest: {error}", file=sys.stderr)
+        print(f"verbatim ingest: {printable(str(error))}", file=sys.stderr)
         return 1
     print(report.render())
     if dry_run:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from ingest.controls import strip_controls
 from ingest.errors import RejectedFile
 from ingest.furniture import FurnitureRules, link_runs, repeats_title, teaser_runs
 from ingest.models import Article, Block, RawDocument, Section
@@ -36,6 +37,7 @@ def repeated_blocks(raws: list[RawDocument], min_docs: int = 3) -> frozenset[str
 def _prepared(raw: RawDocument) -> list[Block]:
     blocks = []
     for b in raw.blocks:
+        b = Block(b.kind, strip_controls(b.text), b.level, b.page)  # never quoted, never printed raw
         text = normalise(b.text) if b.kind != "paragraph" or "\n" not in b.text.strip() else b.text.strip()
         if b.kind == "item":
             text = normalise(bullet(text)[1]) if not text[:1].isdigit() else text
@@ -135,6 +137,7 @@ def clean(raw: RawDocument, article_id: str, rules: FurnitureRules, repeated: fr
     if not title:
         title = Path(raw.path).stem.replace("-", " ").replace("_", " ").strip() or article_id
         notes.append("no title found; using the file name")
+    title = strip_controls(title)
     text, sections = _assemble(title, body)
     return Article(id=article_id, title=title, source=article_id, text=text, sections=sections, url=raw.url,
                    content_hash=content_hash,

@@ -5,6 +5,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
+from ingest.controls import printable
+
 STATUSES = ("added", "updated", "unchanged", "removed", "rejected", "duplicate", "ignored")
 
 
@@ -74,4 +76,4 @@ class IngestReport:
             lines.append(f"  nothing published; live version: {self.previous or 'none'}")
         if self.message:
             lines.append(f"  {self.message}")
-        return "\n".join(lines)
+        return "\n".join(printable(line) for line in lines)  # a file name may hold an ESC or a newline

@@ -170,3 +170,16 @@ def test_a_symlink_out_of_the_corpus_is_reported_and_never_indexed(corpus, tmp_p
     version = IndexVersion.load(IndexStore(tmp_path / "index").require_live())
     assert "p.txt" not in version.articles
     assert not any("swordfish" in article.text for article in version.articles.values())
+
+
+def test_control_characters_never_reach_the_index_or_the_report(corpus, tmp_path, embedder):
+    evil = "evil\x1b[2J\nname\u202etxt.txt"
+    (corpus / evil).write_text("Escape Test\n\nThe dose\x1b[31m is 0.5 mg/kg\x07 given\u202e slowly.\n")
+    report = run(corpus, tmp_path / "index", embedder)
+    rendered = report.render()
+    assert "\x1b" not in rendered and "\u202e" not in rendered and "\x07" not in rendered
+    line = next(line for line in rendered.splitlines() if "evil" in line)
+    assert "evil\\x1b[2J\\x0aname\\u202etxt.txt" in line  # the name on one line, escaped
+    version = IndexVersion.load(IndexStore(tmp_path / "index").require_live())
+    text = next(a.text for a in version.articles.values() if "Escape" in a.title)
+    assert "The dose[31m is 0.5 mg/kg given slowly." in text

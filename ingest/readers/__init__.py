@@ -1,4 +1,5 @@
-"""File -> RawDocument, one reader per format, chosen by suffix.
+"""File -> RawDocument, one reader per format, chosen by suffix once the content is seen to match it
+(``ingest.readers.sniff``).
 
 ``read_document(path)`` never lets an exception other than ``RejectedFile`` escape: every failure
 (missing, unreadable, too large, binary, encrypted, empty, ...) becomes a RejectedFile with a short
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from ingest.errors import RejectedFile
 from ingest.models import RawDocument
+from ingest.readers.sniff import mismatch
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
 _URL_RE = re.compile(r"(?:^|\bURL\s*=\s*)(https?://\S+)", re.I | re.M)
@@ -54,6 +56,8 @@ def read_document(path: Path, max_bytes: int = 10_000_000) -> RawDocument:
         raise RejectedFile(f"too large: more than {max_bytes / 1e6:g} MB")
     if not data.strip():
         raise RejectedFile("empty file")
+    if reason := mismatch(data, suffix, path.stem):  # the content decides, not the name
+        raise RejectedFile(reason)
     try:
         raw = _reader(suffix)(path, data)
     except RejectedFile:

@@ -34,13 +34,48 @@ def read_html(path: Path, data: bytes) -> RawDocument:
     except Exception as exc:  # trafilatura/lxml raise many types on malformed input
         raise RejectedFile(f"cannot parse HTML: {str(exc)[:80]}") from None
     if not xml:
-        raise RejectedFile(_NO_TEXT)
+        raise RejectedFile(_no_text(text))
     doc = etree.fromstring(xml.encode("utf-8"))
     blocks = list(_blocks(doc.find("main") if doc.find("main") is not None else doc))
     if not any(b.kind != "heading" for b in blocks):
-        raise RejectedFile(_NO_TEXT)
+        raise RejectedFile(_no_text(text))
     title, url = _metadata(text, doc)
     return RawDocument(path=str(path), blocks=blocks, title=title, url=url, notes=notes)
+
+
+MAX_DEPTH = 255  # libxml2's default nesting limit: deeper elements are cut off, their text with them
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _depth(html_text: str) -> int:
+    """The deepest element nesting in ``html_text`` (a streaming parser: no recursion, no limit)."""
+    from html.parser import HTMLParser
+
+    class Depth(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=False)
+            self.now = self.deepest = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in _VOID:
+                self.now += 1
+                self.deepest = max(self.deepest, self.now)
+
+        def handle_endtag(self, tag):
+            if tag not in _VOID:
+                self.now = max(0, self.now - 1)
+
+    parser = Depth()
+    parser.feed(html_text)
+    return parser.deepest
+
+
+def _no_text(html_text: str) -> str:
+    """Why no article text was found: nesting too deep to parse, or nothing but scripts and menus."""
+    depth = _depth(html_text)
+    if depth > MAX_DEPTH:
+        return f"HTML nested too deeply to read ({depth:,} levels, limit {MAX_DEPTH}); save the page simplified"
+    return _NO_TEXT
 
 
 def _text(element) -> str:

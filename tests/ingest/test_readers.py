@@ -140,10 +140,34 @@ def test_empty_file(tmp_path):
 def test_binary_named_txt(tmp_path):
     doc = tmp_path / "image.txt"
     doc.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
-    assert reason(doc) == "binary data, not text"
+    assert reason(doc) == "the content is a PNG image, not text"
     no_nul = tmp_path / "noise.txt"
     no_nul.write_bytes(bytes(b for b in range(1, 32) if b not in (9, 10, 13)) * 50)
     assert reason(no_nul) == "binary data, not text"
+
+
+@pytest.mark.parametrize("name", ["paper.txt", "paper.md", "paper.html"])
+def test_a_pdf_under_another_name_is_refused_with_what_to_do(tmp_path, make_pdf, name):
+    doc = make_pdf(tmp_path / "real.pdf", PDF_PAGES)
+    disguised = tmp_path / name
+    disguised.write_bytes(doc.read_bytes())
+    assert reason(disguised) == f"the content is a PDF, not {name.split('.')[1]} text; rename it to paper.pdf"
+
+
+def test_content_decides_not_the_name(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("<!DOCTYPE html><html><body><p>Ketamine is given by infusion.</p></body></html>")
+    assert reason(page) == "the content is an HTML page; rename it to page.html"
+    docx = tmp_path / "notes.md"
+    docx.write_bytes(b"PK\x03\x04" + b"word/document.xml" * 20)
+    assert reason(docx) == "the content is a zip archive (.docx, .epub, .odt, ...), not text"
+    fake = tmp_path / "scan.pdf"
+    fake.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)
+    assert reason(fake) == "not a PDF: the content is a JPEG image"
+    html = tmp_path / "fine.html"
+    html.write_text("<!doctype html><html><head><title>T</title></head><body><article><p>" + "Real text. " * 30
+                    + "</p></article></body></html>")
+    assert read_document(html).blocks  # the right name: read as before
 
 
 def test_too_large_is_rejected_from_its_size(tmp_path):
@@ -277,6 +301,13 @@ def test_html_with_only_scripts_and_menus(tmp_path):
     doc.write_text("<html><head><script>var app = {};</script></head><body><nav><ul><li><a href='/'>Home</a></li>"
                    "<li><a href='/x'>About</a></li></ul></nav><script>render(app)</script></body></html>")
     assert reason(doc) == "HTML has no article text (only scripts/menus)"
+
+
+def test_deeply_nested_html_says_so(tmp_path):
+    doc = tmp_path / "deep.html"
+    doc.write_text("<html><body>" + "<div>" * 5000 + "<p>" + "Ketamine is given by infusion. " * 10 + "</p>"
+                   + "</div>" * 5000 + "</body></html>")
+    assert reason(doc) == "HTML nested too deeply to read (5,003 levels, limit 255); save the page simplified"
 
 
 # --- PDF --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ the other, 6.3 s in two threads). Small batches are done in this process, where 
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from ingest.chunk import chunk_article
@@ -33,6 +34,21 @@ def clean_and_chunk(raws: dict[str, RawDocument], rules: FurnitureRules, repeate
     return out
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: the kernel kills this process when the ingest that started it dies, even by
+    ``kill -9`` (else the worker, and multiprocessing's resource tracker whose pipe it holds, lived on
+    under PID 1). Linux only; elsewhere a no-op."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the call above took effect
+        os._exit(1)
+
+
 def worth_a_worker(raws: dict[str, RawDocument]) -> bool:
     return sum(len(b.text) for raw in raws.values() for b in raw.blocks) >= WORKER_MIN_CHARS
 
@@ -47,7 +63,8 @@ def prepare(raws: dict[str, RawDocument], rules: FurnitureRules, repeated: froze
     from multiprocessing import get_context
 
     try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=_die_with_parent,
+                                   initargs=(os.getpid(),))
         future = pool.submit(clean_and_chunk, raws, rules, repeated, hashes, chunk_words)
     except (OSError, RuntimeError):  # no processes here (sandbox, limits): do it in turn
         meanwhile()

@@ -92,3 +92,45 @@ def test_old_versions_are_pruned_but_the_live_one_stays(tmp_path):
     assert names == ["v0001", "v0002", "v0003", "v0004", "v0005"]
     assert sorted(p.name for p in store.root.iterdir() if p.name.startswith("v")) == ["v0003", "v0004", "v0005"]
     assert store.live_name() == "v0005"
+
+
+def _descendants(pid: int) -> list[int]:
+    out, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        try:
+            children = [int(c) for t in Path(f"/proc/{current}/task").iterdir()
+                        for c in (t / "children").read_text().split()]
+        except OSError:
+            continue
+        out += children
+        queue += children
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_kill_9_during_clean_and_chunk_leaves_no_process_behind(tmp_path, sample_index, seed_article):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 120, seed_article)  # enough text that cleaning runs in a worker process
+    index = tmp_path / "index"
+    shutil.copytree(sample_index, index)
+    proc = subprocess.Popen(ingest_cmd(corpus, index), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, workers = time.monotonic() + 120, []
+    while time.monotonic() < deadline and proc.poll() is None and not workers:
+        workers = [p for p in _descendants(proc.pid)
+                   if "spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")]
+        time.sleep(0.02)
+    assert workers, "the ingest never started its clean-and-chunk worker"
+    started = _descendants(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(p) for p in started):
+        time.sleep(0.1)
+    assert not [p for p in started if _alive(p)], "processes outlived the killed ingest"

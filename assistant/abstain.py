@@ -28,7 +28,9 @@ from dataclasses import astuple, dataclass, fields, replace
 
 import numpy as np
 
-DEFAULT_ABSTAIN = {"score": 0.4091, "coverage": 3.081, "dense": 1.0441, "best_dense": 6.662, "size": -0.1113, "unknown": 0.0, "bias": -11.7126, "dense_accept": 0.7981, "size_cap": 6.8977}
+from assistant.fitted import lexical
+
+DEFAULT_ABSTAIN = dict(lexical()["abstain"])
 
 
 @dataclass(frozen=True)

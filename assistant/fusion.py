@@ -5,14 +5,16 @@ The features (all in [0, 1] for a question, computed for every chunk row):
   dense       cosine(question, chunk) (MiniLM), clipped at 0
   article     the best ``bm25`` of any chunk in the same article (finds the right article first)
   dense_article  the best ``dense`` of any chunk in the same article
-The weights are fitted on COVID-QA with article-level cross-validation (evaluation/fit.py); the
-defaults below and their out-of-fold figures are in the README.
+The weights are fitted on COVID-QA with article-level cross-validation (``python -m evaluation.fit``)
+and read from ``assistant/weights/lexical.json``; their out-of-fold figures are in docs/results.md.
 """
 from __future__ import annotations
 
 import numpy as np
 
-DEFAULT_WEIGHTS = {"bm25": 1.0, "dense": 1.5, "article": 0, "dense_article": 0.3}
+from assistant.fitted import lexical
+
+DEFAULT_WEIGHTS = dict(lexical()["fusion"])
 FEATURES = tuple(DEFAULT_WEIGHTS)
 
 

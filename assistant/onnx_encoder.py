@@ -50,8 +50,7 @@ class OnnxQueryEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or available_cores()
         options.inter_op_num_threads = 1
-        # ORT's idle threads spin after each run and steal the cores from the numpy scoring that follows:
-        # on the COVID-QA index (2 cores) Assistant.ask p50/p95 went from 8.7/16.8 ms to 7.2/9.9 ms without it.
+        # ORT's idle threads spin after each run and steal the cores from the numpy scoring that follows
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from assistant.fitted import lexical
 from assistant.terms import ChunkTerms, ChunkTermsCache
 
-DEFAULT_SENTENCE_WEIGHT = 2.5
+DEFAULT_SENTENCE_WEIGHT = float(lexical()["sentence_rerank"])
 
 
 def best_sentence_coverage(query_weights: dict[str, float], terms: ChunkTerms) -> float:

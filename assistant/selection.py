@@ -3,16 +3,16 @@ sentence leads into a list ("... include:") — the list's items, so a question 
 
 Quotes are shown per source in reading order, so a runner-up from the best sentence's own passage is
 taken only if it comes after the best sentence: the first sentence a reader sees is always the best
-one. (A one-off comparison on COVID-QA at 300 words: allowing earlier runners-up with margin 1.0, the
-first sentence shown covered the answer for 0.475 of questions and some quoted sentence for 0.579; this
-rule with margin 1.5 gives 0.488 and 0.584. ``python -m evaluation.fit`` prints the margin sweep.)"""
+one. The runner-up margin is fitted (``assistant/weights/lexical.json``; ``python -m evaluation.fit``
+prints the margin sweep)."""
 from __future__ import annotations
 
 import numpy as np
 
+from assistant.fitted import lexical
 from assistant.sentence_scorer import Candidates
 
-RUNNER_UP_MARGIN = 1.5  # a further sentence is quoted only if its score is within this of the best (fit.py sweep)
+RUNNER_UP_MARGIN = float(lexical()["runner_up_margin"])  # a further sentence is quoted within this of the best
 MAX_LIST_ITEMS = 12
 
 

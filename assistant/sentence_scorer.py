@@ -4,7 +4,7 @@ Features per sentence, each roughly in [0, 1]:
   coverage     share of the question's IDF mass whose terms the sentence contains
   local        the same share with each term's weight also multiplied by ln((N + 1) / (n + 0.5)), where n
                of the N candidate sentences contain it: words every candidate shares (the topic) count
-               less than the words that single out the answer (OOF answer hit @first 0.499 -> 0.515)
+               less than the words that single out the answer
   matched      share of the question's distinct terms it contains (unweighted)
   bigram       share of the question's adjacent term pairs found adjacent in the sentence
   density      share of the sentence's own terms that are question terms
@@ -15,13 +15,13 @@ Features per sentence, each roughly in [0, 1]:
   length       min(words, 40) / 40
   number       the question asks for a quantity and the sentence has one of that kind: a duration for
                "how long", a percentage for "what share", a number or number word for "how many", a year
-               or month for "when", else any digit (OOF answer hit @first 0.494 against 0.490 for
-               "any digit")
+               or month for "when", else any digit
   best_in_chunk  the sentence has its chunk's highest coverage
   dense        cosine between the question and the sentence (MiniLM, stored at ingest)
   dense_gap    that cosine minus the best cosine among the candidates (0 for the closest sentence)
 The weights are a conditional logit (softmax over each question's candidates) fitted on COVID-QA with article-level cross-validation
-(evaluation/fit.py); the shipped values and their out-of-fold figures are in the README.
+(``python -m evaluation.fit``); the shipped values are in assistant/weights/lexical.json, their out-of-fold
+figures in docs/results.md.
 
 The weights depend on the size of the corpus: weight = large + smallness * small, where smallness is how
 far ln(chunks in the index) lies below the largest corpus fitted (0 for the 98 COVID-QA articles, about 5
@@ -38,44 +38,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.fitted import lexical
 from assistant.terms import chunk_terms, sentence_bigrams
 
 SENTENCE_FEATURES = ("coverage", "local", "matched", "bigram", "density", "chunk", "rank", "previous", "next", "length",
                      "number", "best_in_chunk", "dense", "dense_gap")
-DEFAULT_SENTENCE_WEIGHTS = {
-    "coverage": -10.7824,
-    "local": 8.4414,
-    "matched": 6.0962,
-    "bigram": 1.8222,
-    "density": -1.2652,
-    "chunk": 8.1423,
-    "rank": 0.2964,
-    "previous": 1.4842,
-    "next": 0.4793,
-    "length": 1.1278,
-    "number": 1.6426,
-    "best_in_chunk": 0.6309,
-    "dense": 3.1516,
-    "dense_gap": 2.8827,
-}
-# per unit of smallness, added to DEFAULT_SENTENCE_WEIGHTS (the weights for the largest corpus fitted)
-DEFAULT_SMALL_CORPUS_WEIGHTS = {
-    "coverage": 3.0125,
-    "local": -1.8553,
-    "matched": -1.1765,
-    "bigram": -0.0407,
-    "density": -0.154,
-    "chunk": -0.9131,
-    "rank": 0.0431,
-    "previous": 0.0581,
-    "next": -0.0088,
-    "length": -0.0694,
-    "number": 0.0419,
-    "best_in_chunk": 0.1042,
-    "dense": 1.4413,
-    "dense_gap": -1.4679,
-}
-SIZE_RANGE = (1.0986, 6.8977)  # ln(chunks) of the smallest and largest corpora fitted
+DEFAULT_SENTENCE_WEIGHTS = dict(lexical()["sentence"]["weights"])  # for the largest corpus fitted
+# per unit of smallness, added to DEFAULT_SENTENCE_WEIGHTS
+DEFAULT_SMALL_CORPUS_WEIGHTS = dict(lexical()["sentence"]["small"])
+SIZE_RANGE = tuple(lexical()["sentence"]["size_range"])  # ln(chunks) of the smallest and largest corpora fitted
 _QUANTITY = re.compile(r"\b(how (many|much|long|often|old|far|large|big|high|low)|what (percent|percentage|proportion|share|"
                        r"number|year|age|size|dose|rate|ratio)|when)\b", re.I)
 _DIGIT = re.compile(r"\d")

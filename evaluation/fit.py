@@ -1,6 +1,8 @@
 """Fit Verbatim's weights on COVID-QA with article-level cross-validation; print out-of-fold figures.
 
-    python -m evaluation.fit --index DIR [--data covidqa.json]   (an index of the 98 COVID-QA articles)
+    python -m evaluation.fit --index DIR [--data covidqa.json] [--save]   (an index of the 98 COVID-QA articles)
+
+With ``--save`` the values chosen on all folds are written to ``assistant/weights/lexical.json``.
 
 Each stage is a grid search. Per setting the per-question outcome is computed once; a fold's setting is
 chosen on the other folds' questions (folds are sets of whole articles) and scored on its own, so every
@@ -18,13 +20,16 @@ figure printed is out-of-fold. The weights to ship are the ones chosen on all qu
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 
+from assistant.fitted import LEXICAL_FILE
 from assistant.fusion import WeightedFusion
 from assistant.sentence_scorer import SentenceScorer
 from evaluation.abstain_fit import abstain_data, fit_abstention
@@ -37,6 +42,7 @@ from evaluation.sentence_fit import (fit_sentence_weights, fold_sentence_weights
                                      out_of_fold, prepare_sentences, prepare_small)
 from ingest.config import Config
 
+QUOTES_PER_ANSWER = 1.8  # the widest margin whose quotes per answer stay within this (as for the selector)
 RETRIEVAL_GRID = {"dense": [0.25, 0.5, 0.75, 1.0, 1.5], "article": [0, 0.2, 0.4], "dense_article": [0, 0.3],
                   "sentence": [0, 0.5, 1.0, 1.5, 2.5]}
 
@@ -82,6 +88,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/covidqa")
+    parser.add_argument("--save", action="store_true",
+                        help=f"write the values chosen on all folds to {LEXICAL_FILE.relative_to(LEXICAL_FILE.parents[2])}")
     args = parser.parse_args()
     from evaluation.bench_data import load_bench
 
@@ -110,12 +118,38 @@ def main() -> None:
         print(json.dumps({"sentence_oof": hit_figures(oof), "sentence_oof_one_article": hit_figures(oof_small),
                           "sentence_oof_one_article_fitted_on_98_articles_only": hit_figures(before),
                           "chosen_all": sentence_all}))
-        print(json.dumps({"margins": margin_sweep(h, prepared, sentence_all)}))
+        margins = margin_sweep(h, prepared, sentence_all)
+        print(json.dumps({"margins": margins}))
         print(json.dumps({"misses": miss_profile(h, prepared, SentenceScorer(**sentence_all))}))
         print(json.dumps({"ranking_oof": ranking_shares(h, prepared, [SentenceScorer(**fold_weights[f]) for f in folds])}))
         data = abstain_data(h, held_out, one_article, fusion, chosen["sentence"], SentenceScorer(**sentence_all),
                             folds)
-        print(json.dumps(fit_abstention(data)))
+        abstention = fit_abstention(data)
+        print(json.dumps(abstention))
+    if args.save:
+        write_lexical(args.data, chosen, sentence_all, choose_margin(margins), abstention["chosen_all"])
+
+
+def choose_margin(margins: dict) -> float:
+    """The widest runner-up margin whose quotes per answer stay within QUOTES_PER_ANSWER."""
+    fitting = [float(m) for m, row in margins.items() if row["quotes_per_answer"] <= QUOTES_PER_ANSWER]
+    return max(fitting) if fitting else min(float(m) for m in margins)
+
+
+def write_lexical(data: Path, retrieval: dict, sentence: dict, margin: float, abstain: dict) -> None:
+    """Write the values chosen on all folds, stamped with this command, the data's sha256 and the date."""
+    file = data / "covidqa.json" if data.is_dir() else data
+    values = {
+        "command": "python -m evaluation.fit --index DIR --save",
+        "date": date.today().isoformat(),
+        "data": {"covidqa": {"file": file.name, "sha256": hashlib.sha256(file.read_bytes()).hexdigest()}},
+        "fusion": {"bm25": 1.0, **{k: v for k, v in retrieval.items() if k != "sentence"}},
+        "sentence_rerank": retrieval["sentence"],
+        "sentence": sentence,
+        "runner_up_margin": margin,
+        "abstain": abstain,
+    }
+    LEXICAL_FILE.write_text(json.dumps(values, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

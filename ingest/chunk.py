@@ -3,7 +3,7 @@
 Rules: a chunk never spans two sections (nor two PDF pages, since sections split at pages); a list stays
 with its lead-in paragraph (the one ending in ":") unless the pair is over twice the size limit; long
 paragraphs are cut at sentence boundaries. Chunk size is in words; the default comes from the COVID-QA
-measurement in the README ("Chunk size").
+measurement in docs/results.md ("Chunk size").
 """
 from __future__ import annotations
 

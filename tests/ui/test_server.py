@@ -77,8 +77,8 @@ def test_missing_index_is_a_one_line_error(tmp_path):
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )
     assert result.returncode == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "index not found" in lines[0], result.stderr
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    assert len(lines) == 2 and "index not found" in lines[0] and lines[1] == DISCLAIMER, result.stderr
 
 
 def test_port_in_use_is_a_one_line_error(sample_server, sample_index, tmp_path):
@@ -86,7 +86,7 @@ def test_port_in_use_is_a_one_line_error(sample_server, sample_index, tmp_path):
         [str(VERBATIM), "serve", "--index", str(sample_index), "--port", str(sample_server.port)],
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )
-    assert result.returncode == 1 and "already in use" in result.stderr.strip().splitlines()[-1]
+    assert result.returncode == 1 and "already in use" in result.stderr.strip().splitlines()[0]
 
 
 def _post(port: int, path: str, body: bytes, chunked: bool = False) -> tuple[int, bytes]:

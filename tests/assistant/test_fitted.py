@@ -1,0 +1,54 @@
+"""The fitted values of the lexical path are data: the shipped file is what the code uses, it says which
+command wrote it from which data, and no product module holds a fitted number of its own."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from assistant.abstain import AbstainPolicy
+from assistant.fitted import FITTED_KEYS, LEXICAL_FILE, lexical
+from assistant.fusion import WeightedFusion
+from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
+from assistant.selection import RUNNER_UP_MARGIN
+from assistant.sentence_scorer import SentenceScorer
+from evaluation.fit import choose_margin
+
+REPO = Path(__file__).resolve().parents[2]
+PRODUCT = ["ingest", "assistant", "ui", "cli"]
+FOUR_DECIMALS = re.compile(r"(?<![\w.])-?\d+\.\d{4,}(?![\w.])")
+
+
+def test_the_code_uses_the_shipped_file():
+    shipped = json.loads(LEXICAL_FILE.read_text(encoding="utf-8"))
+    assert set(FITTED_KEYS) <= set(shipped)
+    assert WeightedFusion().weights == shipped["fusion"]
+    assert DEFAULT_SENTENCE_WEIGHT == shipped["sentence_rerank"]
+    scorer = SentenceScorer()
+    assert scorer.weights == shipped["sentence"]["weights"] and scorer.small == shipped["sentence"]["small"]
+    assert list(scorer.size_range) == shipped["sentence"]["size_range"]
+    assert RUNNER_UP_MARGIN == shipped["runner_up_margin"]
+    assert AbstainPolicy().params == shipped["abstain"]
+
+
+def test_the_file_names_its_command_and_data(shared_dir):
+    stamp = lexical()
+    assert stamp["command"].startswith("python -m evaluation.fit") and "--save" in stamp["command"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", stamp["date"])
+    data = shared_dir / "data" / "covidqa" / stamp["data"]["covidqa"]["file"]
+    assert hashlib.sha256(data.read_bytes()).hexdigest() == stamp["data"]["covidqa"]["sha256"]
+
+
+def test_no_product_module_pastes_a_fitted_number():
+    pasted = [f"{path.relative_to(REPO)}:{n}: {line.strip()}"
+              for folder in PRODUCT for path in sorted((REPO / folder).rglob("*.py"))
+              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if FOUR_DECIMALS.search(line.split("#")[0])]
+    assert pasted == []
+
+
+def test_the_margin_rule_takes_the_widest_within_the_quote_budget():
+    sweep = {"1.0": {"quotes_per_answer": 1.54}, "1.5": {"quotes_per_answer": 1.76},
+             "2.0": {"quotes_per_answer": 1.93}}
+    assert choose_margin(sweep) == 1.5

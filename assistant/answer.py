@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from assistant.safety import DISCLAIMER
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -33,23 +35,51 @@ class Quote:
     citation: int
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Answer:
+    """A reply as structured parts; ``answer``, the text a person reads, is rendered from them
+    (``assistant.compose.reply_text``) when not given, so every interface shows the same words.
+
+    Args:
+        question: what was asked, as received.
+        quotes: the verbatim sentences, in the order shown.
+        citations: their numbered sources.
+        abstained: the articles do not answer (or the question could not be searched).
+        crisis: the message is about suicide or self-harm: crisis resources come first.
+        notice: why the question could not be handled (empty, too long, an error), if so.
+        suggestions: the nearest articles' titles, when abstaining.
+        error: set when the reply is an error (no index, a damaged index, a failure).
+    """
+
     question: str
-    answer: str  # the full reply text as a person sees it, disclaimer included
-    quotes: list[Quote]
-    citations: list[Citation]
-    abstained: bool
-    crisis: bool
-    disclaimer: str
+    quotes: list[Quote] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    crisis: bool = False
+    disclaimer: str = DISCLAIMER
     timings_ms: dict[str, float] = field(default_factory=dict)
-    suggestions: list[str] = field(default_factory=list)  # nearest article titles when abstaining
-    notice: str = ""  # why a question could not be handled (empty, too long, ...), if so
+    suggestions: list[str] = field(default_factory=list)
+    notice: str = ""
+    error: str = ""
     index_version: str = ""
+    answer: str = ""  # the full reply text, disclaimer included: rendered from the parts above
+
+    def __post_init__(self):
+        if not self.answer:
+            from assistant.compose import reply_text
+
+            self.answer = reply_text(self)
+
+    @classmethod
+    def failure(cls, question: str | None, message: str) -> "Answer":
+        """The one error reply: the reason, in one line, and the disclaimer."""
+        return cls(question=question or "", abstained=True, notice=message, error=message)
 
     def to_json(self) -> dict:
         """The JSON object of issue #3 (plus a few extra, clearly named fields)."""
         data = asdict(self)
+        if not data["error"]:
+            del data["error"]  # present only on error replies
         data["quotes"] = [{"text": q.text, "citation": q.citation} for q in self.quotes]
         data["citations"] = [
             {k: v for k, v in asdict(c).items() if k != "marks"} | {"marks": [list(m) for m in c.marks]}

@@ -16,12 +16,11 @@ from pathlib import Path
 
 from assistant.abstain import AbstainPolicy
 from assistant.answer import Answer
-from assistant.compose import abstain_text
 from assistant.encoder import load_query_encoder
 from assistant.fusion import WeightedFusion
 from assistant.questions import check_question, raw_limit
 from assistant.responder import Responder
-from assistant.safety import CRISIS_RESOURCES, DISCLAIMER, detect_crisis
+from assistant.safety import detect_crisis
 from assistant.conversation import build_query, user_turns
 from assistant.suggest import example_questions
 from ingest.config import Config, load_config
@@ -131,16 +130,13 @@ class Assistant:
         if len(raw) > raw_limit():  # and read no further: not by the crisis check, not echoed in the reply
             raw = raw[:raw_limit()] + "\u2026"
         crisis = detect_crisis(raw)
-        prefix = CRISIS_RESOURCES if crisis else ""
         responder = self._responder  # one version for the whole request, even if a reload happens now
         if not check.ok:
-            text = abstain_text([], prefix=prefix, reason=check.notice or "")
-            return Answer(raw, text, [], [], True, crisis, DISCLAIMER, {"total": _ms(started)},
-                          notice=check.notice or "", index_version=responder.version.name)
+            return Answer(question=raw, abstained=True, crisis=crisis, notice=check.notice or "",
+                          timings_ms={"total": _ms(started)}, index_version=responder.version.name)
         query = build_query(check.text, user_turns(history))
-        answer = responder(check.text, query, prefix)
+        answer = responder(check.text, query, crisis)
         answer.question = raw
-        answer.crisis = crisis
         answer.timings_ms["total"] = _ms(started)
         return answer
 

@@ -1,5 +1,6 @@
 """Build the reply from chosen sentences: quotes grouped per source in reading order, numbered
-citations in order of first use, sources listed, the disclaimer last. Nothing here writes a sentence
+citations in order of first use, sources listed, the disclaimer last. The reply's fixed wordings (the
+lead, the abstention, the nearest articles) live here and nowhere else. Nothing here writes a sentence
 about medicine: every quoted text is ``article.text[sentence.start:sentence.end]``.
 """
 from __future__ import annotations
@@ -7,10 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answer import Citation, Quote
-from assistant.safety import DISCLAIMER
+from assistant.safety import CRISIS_RESOURCES, DISCLAIMER
 from ingest.models import Article, Chunk, Sentence
 
 ANSWER_LEAD = "Here is what the articles say:"
+ABSTAIN_TEXT = "The articles I can quote from do not answer this question, so I will not guess."
+NEAREST_LEAD = "The nearest articles are:"
+ANSWER_FAILED = "Something went wrong while answering this question. Please try again in a moment."
 
 
 @dataclass(frozen=True)
@@ -65,21 +69,21 @@ def _source_line(c: Citation) -> str:
     return f"[{c.n}] {c.title}{section} ({c.source}{where})"
 
 
-def answer_text(quotes: list[Quote], citations: list[Citation], prefix: str = "") -> str:
-    """The reply a person reads: optional prefix (crisis resources), quotes, sources, disclaimer."""
-    body = []
-    for c in citations:
-        own = [q.text for q in quotes if q.citation == c.n]
-        body.append("\n".join(f"“{text}” [{c.n}]" for text in own))
-    parts = [prefix] if prefix else []
-    parts += [ANSWER_LEAD, "\n\n".join(body), "Sources:\n" + "\n".join(_source_line(c) for c in citations), DISCLAIMER]
-    return "\n\n".join(parts)
-
-
-def abstain_text(suggestions: list[str], prefix: str = "", reason: str = "") -> str:
-    parts = [prefix] if prefix else []
-    parts.append(reason or "The articles I can quote from do not answer this question, so I will not guess.")
-    if suggestions:
-        parts.append("The nearest articles are:\n" + "\n".join(f"- {t}" for t in suggestions))
-    parts.append(DISCLAIMER)
+def reply_text(answer) -> str:
+    """The reply a person reads, from an ``Answer``'s parts: crisis resources first when it is a crisis,
+    then the quotes and their sources, or the reason there are none and the nearest articles; the
+    disclaimer last, always. The one place the reply's words are put together."""
+    parts = [CRISIS_RESOURCES] if answer.crisis else []
+    if answer.quotes and not answer.abstained:
+        body = []
+        for c in answer.citations:
+            own = [q.text for q in answer.quotes if q.citation == c.n]
+            body.append("\n".join(f"“{text}” [{c.n}]" for text in own))
+        parts += [ANSWER_LEAD, "\n\n".join(body),
+                  "Sources:\n" + "\n".join(_source_line(c) for c in answer.citations)]
+    else:
+        parts.append(answer.notice or ABSTAIN_TEXT)
+        if answer.suggestions:
+            parts.append(NEAREST_LEAD + "\n" + "\n".join(f"- {t}" for t in answer.suggestions))
+    parts.append(answer.disclaimer or DISCLAIMER)
     return "\n\n".join(parts)

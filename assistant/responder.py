@@ -1,7 +1,7 @@
 """One index version's answering machinery: retrieve, score sentences, abstain or quote.
 
-In: the checked question, the retrieval query (question folded with history), a prefix (crisis
-resources or ""). Out: an Answer whose quotes are exact slices of the cited articles.
+In: the checked question, the retrieval query (question folded with history), whether it is a crisis
+message. Out: an Answer whose quotes are exact slices of the cited articles.
 
 With an answer selector (``assistant.selector``, the default) the selector reads the lexical scorer's
 shortlist and its scores decide which sentences to quote; whether to answer at all is the lexical
@@ -17,10 +17,9 @@ import numpy as np
 
 from assistant.abstain import AbstainPolicy, abstain_signals
 from assistant.answer import Answer
-from assistant.compose import Pick, abstain_text, answer_text, build_quotes
+from assistant.compose import Pick, build_quotes
 from assistant.fusion import WeightedFusion
 from assistant.retriever import HybridRetriever
-from assistant.safety import DISCLAIMER
 from assistant.selection import RUNNER_UP_MARGIN, choose_sentences
 from assistant.sentence_scorer import SentenceScorer, sentence_candidates
 from assistant.suggest import nearest_articles
@@ -39,7 +38,7 @@ class Responder:
         self.abstain = abstain
         self.selector = selector  # assistant.selector.AnswerSelector, or None: the lexical scorer alone
 
-    def __call__(self, question: str, query: str, prefix: str = "") -> Answer:
+    def __call__(self, question: str, query: str, crisis: bool = False) -> Answer:
         timings = {}
         started = time.perf_counter()
         carried = query[: -len(question)].strip() if query != question and query.endswith(question) else ""
@@ -65,15 +64,14 @@ class Responder:
             timings["score"] = _ms(started) - timings["retrieve"]
         if not rows or abstain:
             titles = nearest_articles(self.version, retrieval.rows, 3)
-            text = abstain_text(titles, prefix=prefix)
-            return Answer(question, text, [], [], True, False, DISCLAIMER, timings, suggestions=titles,
+            return Answer(question=question, abstained=True, crisis=crisis, timings_ms=timings, suggestions=titles,
                           index_version=self.version.name)
         picks = [Pick(row, i, float(s)) for (row, i), s in choose_sentences(candidates, scores, self.version.chunks,
                                                                             self.config.max_quotes, margin)]
         quotes, citations = build_quotes(picks, self.version.chunks, self.version.articles)
         timings["compose"] = _ms(started) - sum(timings.values())
-        return Answer(question, answer_text(quotes, citations, prefix), quotes, citations, False, False,
-                      DISCLAIMER, timings, index_version=self.version.name)
+        return Answer(question=question, quotes=quotes, citations=citations, crisis=crisis, timings_ms=timings,
+                      index_version=self.version.name)
 
 
 def _ms(started: float) -> float:

@@ -9,18 +9,17 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.safety import DISCLAIMER
+from assistant.answer import Answer
 from ingest.config import load_config
 from ingest.controls import printable
 
 
 def _error(message: str, as_json: bool, question: str | None = None) -> int:
+    reply = Answer.failure(question, message)
     if as_json:
-        print(json.dumps({"question": question, "error": message, "answer": f"{message}\n\n{DISCLAIMER}",
-                          "quotes": [], "citations": [], "abstained": True, "crisis": False,
-                          "disclaimer": DISCLAIMER, "timings_ms": {}}, ensure_ascii=False))
+        print(json.dumps(reply.to_json(), ensure_ascii=False))
     else:
-        print(f"verbatim ask: {printable(message)}\n\n{DISCLAIMER}", file=sys.stderr)
+        print(f"verbatim ask: {printable(reply.answer, newlines=True)}", file=sys.stderr)
     return 1
 
 

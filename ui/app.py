@@ -12,9 +12,12 @@ the API docs. Nothing about a question is logged; the only thing written is a ve
 from __future__ import annotations
 
 import html
+import traceback
 
 import gradio as gr
 
+from assistant.answer import Answer
+from assistant.compose import ANSWER_FAILED
 from assistant.safety import DISCLAIMER
 from ui.feedback import FeedbackStore
 from ui.render import NO_SOURCES, api_text, escape, render_reply, render_sources
@@ -61,6 +64,15 @@ def _question_text(content) -> str:
     return ""
 
 
+def safe_ask(assistant, question: str, history) -> Answer:
+    """``assistant.ask``, or the one error reply (with the disclaimer) if answering failed."""
+    try:
+        return assistant.ask(question, history=history)
+    except Exception:  # noqa: BLE001 - a reader gets a reply, never a stack trace or a blank bubble
+        traceback.print_exc()
+        return Answer.failure(question, ANSWER_FAILED)
+
+
 def build_app(assistant, config) -> gr.Blocks:
     """The Blocks app over one loaded ``Assistant`` (shared by every session), queue configured."""
     store = FeedbackStore(config.feedback_path, config.feedback_enabled)
@@ -69,7 +81,7 @@ def build_app(assistant, config) -> gr.Blocks:
     def chat(message: str, history: list, replies: dict):
         message = message or ""
         asked = [r.question for _, r in sorted(replies.items())]  # this session's earlier questions
-        answer = assistant.ask(message, history=asked)
+        answer = safe_ask(assistant, message, asked)
         history = list(history or []) + [
             {"role": "user", "content": escape(message)},
             {"role": "assistant", "content": render_reply(answer)},
@@ -91,7 +103,7 @@ def build_app(assistant, config) -> gr.Blocks:
     def ask(question: str) -> str:
         """Answer a health question by quoting the articles. Returns the reply text: the quoted
         sentences with [n] markers, the numbered sources, and the medical disclaimer."""
-        return api_text(assistant.ask(question or ""))
+        return api_text(safe_ask(assistant, question or "", ()))
 
     with gr.Blocks(title="Verbatim", analytics_enabled=False) as demo:
         gr.Markdown("# Verbatim")

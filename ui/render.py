@@ -2,7 +2,8 @@
 
 ``render_reply(answer) -> str``: Markdown (with a little HTML) for the chat bubble: crisis resources
 first when ``answer.crisis``, then the quoted sentences grouped per source with their [n] markers (or
-the notice / abstention text with suggested articles), then the disclaimer, always.
+the notice / abstention text with the nearest articles), then the disclaimer, always. It renders the
+``Answer``'s parts with the wordings of ``assistant.compose``; it never re-reads the reply text.
 ``render_sources(answer) -> str``: HTML for the sources panel, one card per citation, with the
 quoted sentences highlighted in the passage. ``api_text(answer) -> str``: the plain-text reply.
 
@@ -18,15 +19,10 @@ from urllib.parse import quote, urlsplit
 
 from assistant import safety
 from assistant.answer import Answer, Citation
+from assistant.compose import ABSTAIN_TEXT, ANSWER_LEAD, NEAREST_LEAD
 
 SOURCE_ROUTE = "/source/"  # where ui.server serves corpus files (inert content types only)
 NO_SOURCES = '<div class="v-sources v-empty">Sources appear here after each reply.</div>'
-ABSTAIN_TEXT = "I could not find an answer to this in the articles, so I will not guess."
-_FALLBACK_CRISIS = (
-    "If you are in danger or thinking about harming yourself, please get help now: call your local "
-    "emergency number (112 in Europe, 911 in the US and Canada), or in the US call or text 988 "
-    "(Suicide & Crisis Lifeline)."
-)
 # Characters that Markdown, GFM, LaTeX ($$) or HTML would interpret; replaced by numeric entities,
 # which every renderer shows as the character itself.
 _SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_[](){}#!|~$:=<>&\"'"}
@@ -62,13 +58,8 @@ def source_href(citation: Citation) -> str | None:
 
 
 def crisis_resources() -> list[str]:
-    """The crisis lines to show, from ``assistant.safety.CRISIS_RESOURCES`` when it exists."""
-    resources = getattr(safety, "CRISIS_RESOURCES", None) or _FALLBACK_CRISIS
-    if isinstance(resources, str):
-        return [line.strip() for line in resources.splitlines() if line.strip()]
-    if isinstance(resources, dict):
-        return [f"{k}: {v}" for k, v in resources.items()]
-    return [" ".join(str(v) for v in r.values()) if isinstance(r, dict) else str(r) for r in resources]
+    """The crisis lines to show: ``assistant.safety.CRISIS_RESOURCES``, one per line."""
+    return [line.strip() for line in safety.CRISIS_RESOURCES.splitlines() if line.strip()]
 
 
 def _disclaimer(answer: Answer) -> str:
@@ -109,32 +100,20 @@ def _quotes_markdown(answer: Answer) -> list[str]:
     return parts
 
 
-def _body_text(answer: Answer) -> str:
-    """The reply text without the disclaimer (for notices and abstentions)."""
-    text = answer.answer.replace(_disclaimer(answer), "")
-    for line in crisis_resources() if answer.crisis else []:  # shown in the crisis block instead
-        text = text.replace(line, "")
-    return "\n".join(line for line in text.split("\n") if line.strip() not in ("", "-")).strip()
-
-
 def _abstain_markdown(answer: Answer) -> list[str]:
-    body = _body_text(answer) or ABSTAIN_TEXT
-    parts = ["\n\n".join(escape(p) for p in body.split("\n") if p.strip())]
-    missing = [s for s in answer.suggestions if s not in body]
-    if missing:
-        parts.append("Articles that may be related:\n\n" + "\n".join(f"- {escape(s)}" for s in missing))
+    parts = [escape(answer.notice or ABSTAIN_TEXT)]
+    if answer.suggestions:
+        parts.append(escape(NEAREST_LEAD) + "\n\n" + "\n".join(f"- {escape(s)}" for s in answer.suggestions))
     return parts
 
 
 def render_reply(answer: Answer) -> str:
     """Markdown for the chat bubble; the disclaimer is always the last paragraph."""
     parts = [_crisis_block()] if answer.crisis else []
-    if answer.notice:
-        parts.append(escape(answer.notice))
-    elif answer.quotes and not answer.abstained:
-        parts.append("Here is what the articles say:")
+    if answer.quotes and not answer.abstained:
+        parts.append(escape(ANSWER_LEAD))
         parts.extend(_quotes_markdown(answer))
-    elif not answer.crisis or answer.abstained:
+    else:
         parts.extend(_abstain_markdown(answer))
     parts.append(f'<p class="v-disclaimer"><em>{escape(_disclaimer(answer))}</em></p>')
     return "\n\n".join(parts)

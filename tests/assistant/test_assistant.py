@@ -96,3 +96,13 @@ def test_a_huge_message_is_refused_and_not_echoed_whole(sample_assistant):
     assert answer.abstained and "10,000,023 characters" in answer.notice and answer.answer.endswith(DISCLAIMER)
     assert answer.crisis  # the crisis check still reads the start of the message
     assert len(answer.question) <= raw_limit() + 1
+
+
+def test_the_public_names_import_from_the_package_lazily():
+    import subprocess
+    import sys
+
+    code = ("import sys, assistant; assert 'assistant.assistant' not in sys.modules; "
+            "from assistant import Assistant, Answer; from assistant.assistant import Assistant as A; "
+            "assert Assistant is A and Answer.__name__ == 'Answer'")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).returncode == 0

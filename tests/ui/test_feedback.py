@@ -20,8 +20,7 @@ def _answer(question: str) -> Answer:
     passage = "A standard dose of ketamine is 0.5 mg/kg."
     citation = Citation(1, "Ketamine", "Dosage", "https://example.org/k", None, passage, 0, len(passage), 0.9,
                         "k.txt", ((0, len(passage)),))
-    return Answer(question, f"“{passage}” [1]\n\n{DISCLAIMER}", [Quote(passage, 1)], [citation], False, False,
-                  DISCLAIMER, index_version="v0007")
+    return Answer(question=question, quotes=[Quote(passage, 1)], citations=[citation], index_version="v0007")
 
 
 def test_record_fields_and_nothing_personal(tmp_path):

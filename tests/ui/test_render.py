@@ -7,6 +7,7 @@ import pytest
 
 from assistant.answer import Answer, Citation, Quote
 from assistant.safety import CRISIS_RESOURCES, DISCLAIMER
+from assistant.compose import ABSTAIN_TEXT, ANSWER_LEAD, NEAREST_LEAD
 from ui.render import api_text, escape, render_reply, render_sources, safe_url, source_href
 
 EVIL = (
@@ -20,7 +21,7 @@ def _answer(passage: str = EVIL, title: str = "T <img src=x onerror=alert(5)>", 
     end = passage.index("kg.") + 3 if "kg." in passage else len(passage)
     citation = Citation(1, title, "S <script>alert(7)</script>", source, None, passage, 0, end, 0.5, "evil.txt",
                         ((0, end), (end + 1, len(passage))))
-    values = dict(question="q", answer=f"“{passage}” [1]\n\n{DISCLAIMER}", quotes=[Quote(passage[:end], 1),
+    values = dict(question="q", quotes=[Quote(passage[:end], 1),
                   Quote(passage[end + 1:], 1)], citations=[citation], abstained=False, crisis=False,
                   disclaimer=DISCLAIMER)
     return Answer(**(values | kwargs))
@@ -83,13 +84,10 @@ def test_quotes_grouped_per_source_with_markers():
 
 def _kinds():
     yield "answer", _answer()
-    yield "abstain", _answer(quotes=[], citations=[], abstained=True, suggestions=["Ketamine <b>guide</b>"],
-                             answer=f"The articles do not answer this.\n\n{DISCLAIMER}")
-    yield "notice", _answer(quotes=[], citations=[], abstained=True, notice="Please type a question.",
-                            answer=f"Please type a question.\n\n{DISCLAIMER}")
-    yield "crisis", _answer(crisis=True, answer=f"{CRISIS_RESOURCES}\n\n“x” [1]\n\n{DISCLAIMER}")
-    yield "crisis-abstain", _answer(quotes=[], citations=[], abstained=True, crisis=True,
-                                    answer=f"{CRISIS_RESOURCES}\n\nNo answer.\n\n{DISCLAIMER}")
+    yield "abstain", _answer(quotes=[], citations=[], abstained=True, suggestions=["Ketamine <b>guide</b>"])
+    yield "notice", _answer(quotes=[], citations=[], abstained=True, notice="Please type a question.")
+    yield "crisis", _answer(crisis=True)
+    yield "crisis-abstain", _answer(quotes=[], citations=[], abstained=True, crisis=True)
 
 
 @pytest.mark.parametrize("kind,answer", list(_kinds()), ids=[k for k, _ in _kinds()])
@@ -113,10 +111,19 @@ def test_crisis_resources_come_first_and_once():
 def test_abstain_and_notice_texts():
     kinds = dict(_kinds())
     abstain = render_reply(kinds["abstain"])
-    assert "The articles do not answer this." in abstain and "Ketamine &#60;b&#62;guide&#60;/b&#62;" in abstain
+    assert escape(ABSTAIN_TEXT) in abstain and "Ketamine &#60;b&#62;guide&#60;/b&#62;" in abstain
     notice = render_reply(kinds["notice"])
-    assert notice.startswith("Please type a question.")
+    assert notice.startswith("Please type a question.") and escape(ABSTAIN_TEXT) not in notice
     assert "No sources" in render_sources(kinds["abstain"])
+
+
+def test_the_page_and_the_text_reply_say_the_same_words():
+    for kind, answer in _kinds():
+        page = render_reply(answer)
+        for wording in (ABSTAIN_TEXT, NEAREST_LEAD, ANSWER_LEAD, answer.notice):
+            if wording:
+                assert (wording in answer.answer) == (escape(wording) in page), (kind, wording)
+        assert answer.answer.startswith(CRISIS_RESOURCES) == answer.crisis
 
 
 def test_api_text_adds_a_missing_disclaimer():

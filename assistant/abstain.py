@@ -9,7 +9,7 @@ candidate sentence.
   size         ln of the number of chunks in the index, capped at ``size_cap`` (the largest corpus fitted)
 
 confidence = bias + Σ weight·signal. Weights and bias are a logistic regression on COVID-QA, article-level
-cross-validated (evaluation/abstain_fit.py), over two kinds of corpus: all 98 articles (answerable
+cross-validated (training/abstain_fit.py), over two kinds of corpus: all 98 articles (answerable
 questions vs. the same questions asked of an index built without their article, plus off-topic
 questions) and one article alone (its own questions vs. other articles' questions). ``size`` is there
 because the other signals shift with the corpus: the IDF of a one-article corpus counts most of a
@@ -39,7 +39,7 @@ class AbstainSignals:
     coverage: float
     dense: float
     best_dense: float
-    unknown: float  # reported; weight 0 (see evaluation/abstain_fit.py UNUSED)
+    unknown: float  # reported; weight 0 (see training/abstain_fit.py UNUSED)
     size: float  # ln(chunks in the index)
 
     @staticmethod

@@ -1,7 +1,7 @@
 """The fitted values of the lexical answer path, kept as data: ``assistant/weights/lexical.json``.
 
 The fusion weights, the sentence-rerank weight, the sentence scorer's weights, the runner-up margin
-and the lexical abstention are fitted together on COVID-QA by ``python -m evaluation.fit --index DIR
+and the lexical abstention are fitted together on COVID-QA by ``python -m training.fit --index DIR
 --save``. That command writes them here, stamped with itself, the data file's sha256 and the date. The
 modules that use them read them from this file; none holds a fitted number of its own. The answer
 selector's fitted values live beside its weights (``ingest/weights/selector/selector.json``).

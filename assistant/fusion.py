@@ -5,7 +5,7 @@ The features (all in [0, 1] for a question, computed for every chunk row):
   dense       cosine(question, chunk) (MiniLM), clipped at 0
   article     the best ``bm25`` of any chunk in the same article (finds the right article first)
   dense_article  the best ``dense`` of any chunk in the same article
-The weights are fitted on COVID-QA with article-level cross-validation (``python -m evaluation.fit``)
+The weights are fitted on COVID-QA with article-level cross-validation (``python -m training.fit``)
 and read from ``assistant/weights/lexical.json``; their out-of-fold figures are in docs/results.md.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@
 COVID-QA-style questions are often close to one sentence of the article; a chunk-level score dilutes
 that. For the first-stage candidates only, ``best_sentence_coverage`` is the largest share of the
 question's IDF mass that a single sentence of the chunk contains; the reranked score is
-``fused + weight * coverage``. The weight is fitted with the fusion weights (evaluation/fit.py).
+``fused + weight * coverage``. The weight is fitted with the fusion weights (training/fit.py).
 """
 from __future__ import annotations
 

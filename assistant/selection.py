@@ -3,7 +3,7 @@ sentence leads into a list ("... include:") — the list's items, so a question 
 
 Quotes are shown per source in reading order, so a runner-up from the best sentence's own passage is
 taken only if it comes after the best sentence: the first sentence a reader sees is always the best
-one. The runner-up margin is fitted (``assistant/weights/lexical.json``; ``python -m evaluation.fit``
+one. The runner-up margin is fitted (``assistant/weights/lexical.json``; ``python -m training.fit``
 prints the margin sweep)."""
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ Features per sentence, each roughly in [0, 1]:
   dense        cosine between the question and the sentence (MiniLM, stored at ingest)
   dense_gap    that cosine minus the best cosine among the candidates (0 for the closest sentence)
 The weights are a conditional logit (softmax over each question's candidates) fitted on COVID-QA with article-level cross-validation
-(``python -m evaluation.fit``); the shipped values are in assistant/weights/lexical.json, their out-of-fold
+(``python -m training.fit``); the shipped values are in assistant/weights/lexical.json, their out-of-fold
 figures in docs/results.md.
 
 The weights depend on the size of the corpus: weight = large + smallness * small, where smallness is how

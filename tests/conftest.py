@@ -119,3 +119,47 @@ def covidqa_assistant(covidqa_index, config):
     from assistant.assistant import Assistant
 
     return Assistant.from_index(covidqa_index, config=config)
+
+
+# ---- the COVID-QA harness, its held-out fold indexes and one-article corpora (evaluation and training tests)
+@pytest.fixture(scope="session")
+def covidqa_harness(covidqa_index, covidqa_path, embedder, config):
+    from assistant.encoder import TorchQueryEncoder
+    from evaluation.bench_data import load_bench
+
+    return load_bench(covidqa_index, covidqa_path, config, encoder=TorchQueryEncoder(config.model, embedder))
+
+
+@pytest.fixture(scope="session")
+def covidqa_subsets(covidqa_harness, covidqa, config):
+    from evaluation.holdout import SubsetIndexes
+
+    return SubsetIndexes(covidqa_harness, covidqa, config)
+
+
+@pytest.fixture(scope="session")
+def covidqa_held_out(covidqa_harness, covidqa, config, tmp_path_factory, covidqa_subsets):
+    from evaluation.holdout import HeldOut
+
+    return HeldOut.build(covidqa_harness, covidqa, config, tmp_path_factory.mktemp("held-out"), covidqa_subsets)
+
+
+@pytest.fixture(scope="session")
+def covidqa_one_article(covidqa_harness, covidqa, config, tmp_path_factory, covidqa_subsets):
+    from training.one_article import OneArticleCorpora
+
+    return OneArticleCorpora.build(covidqa_harness, covidqa, config, tmp_path_factory.mktemp("one-article"),
+                                   subsets=covidqa_subsets)
+
+
+@pytest.fixture(scope="session")
+def covidqa_abstain_data(covidqa_harness, covidqa_held_out, covidqa_one_article):
+    from assistant.fusion import WeightedFusion
+    from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
+    from assistant.sentence_scorer import SentenceScorer
+    from training.abstain_fit import abstain_data
+    from training.fit import folds_of
+
+    h = covidqa_harness
+    return abstain_data(h, covidqa_held_out, covidqa_one_article, WeightedFusion(), DEFAULT_SENTENCE_WEIGHT,
+                        SentenceScorer(), folds_of(h))

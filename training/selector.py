@@ -45,7 +45,7 @@ OFF_TOPIC_TRAIN, OFF_TOPIC_EVAL = 400, 300
 
 
 def load_groups(index: Path, data: Path) -> dict[str, list[d.Group]]:
-    from evaluation.abstain_fit import OFF_TOPIC
+    from training.abstain_fit import OFF_TOPIC
     from evaluation.bench_data import load_bench
 
     h = load_bench(index, data / "covidqa")

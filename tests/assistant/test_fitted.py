@@ -13,7 +13,7 @@ from assistant.fusion import WeightedFusion
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
 from assistant.selection import RUNNER_UP_MARGIN
 from assistant.sentence_scorer import SentenceScorer
-from evaluation.fit import choose_margin
+from training.fit import choose_margin
 
 REPO = Path(__file__).resolve().parents[2]
 PRODUCT = ["ingest", "assistant", "ui", "cli"]
@@ -34,7 +34,7 @@ def test_the_code_uses_the_shipped_file():
 
 def test_the_file_names_its_command_and_data(shared_dir):
     stamp = lexical()
-    assert stamp["command"].startswith("python -m evaluation.fit") and "--save" in stamp["command"]
+    assert stamp["command"].startswith("python -m training.fit") and "--save" in stamp["command"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", stamp["date"])
     data = shared_dir / "data" / "covidqa" / stamp["data"]["covidqa"]["file"]
     assert hashlib.sha256(data.read_bytes()).hexdigest() == stamp["data"]["covidqa"]["sha256"]

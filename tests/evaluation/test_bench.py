@@ -2,6 +2,8 @@
 fused retriever earns its place against BM25 alone and dense alone."""
 from __future__ import annotations
 
+import pytest
+
 from assistant.abstain import AbstainPolicy
 from assistant.fusion import WeightedFusion
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
@@ -40,6 +42,7 @@ def test_render_shows_ingest_steps_export_source_and_ratio():
     assert "ratio 1.087" in text and "| Verbatim |" in text
 
 
+@pytest.mark.slow
 def test_ingest_figures_are_rewritten_whenever_everything_was_embedded(covidqa, config, tmp_path, monkeypatch):
     import json
     import shutil

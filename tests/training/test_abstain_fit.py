@@ -5,9 +5,9 @@ import math
 import numpy as np
 
 from assistant.abstain import AbstainPolicy, AbstainSignals
-from evaluation.abstain_fit import (NEGATIVE_COSTS, ONE_ARTICLE_RECALL, THRESHOLDS, _fit, fit_abstention, sizeless,
+from training.abstain_fit import (NEGATIVE_COSTS, ONE_ARTICLE_RECALL, THRESHOLDS, _fit, fit_abstention, sizeless,
                                     without_one_article)
-from evaluation.one_article import NEGATIVES_PER_ARTICLE
+from training.one_article import NEGATIVES_PER_ARTICLE
 
 
 def test_one_article_corpora_hold_each_article_alone_with_its_own_and_drawn_questions(covidqa_one_article):

@@ -4,8 +4,8 @@
     ranking_shares(harness, prepared, scorers) -> share with a covering sentence in each scorer's top k
     covering_ranks(harness, prepared, scorers) -> per question, the rank of its first covering sentence
 
-``prepared`` is ``evaluation.fit.prepare_sentences``' output: (question, candidates, hits) per question,
-candidates in the order of their chunks (best chunk first). Printed by ``python -m evaluation.fit``.
+``prepared`` is ``training.fit.prepare_sentences``' output: (question, candidates, hits) per question,
+candidates in the order of their chunks (best chunk first). Printed by ``python -m training.fit``.
 """
 from __future__ import annotations
 

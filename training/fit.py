@@ -1,6 +1,6 @@
 """Fit Verbatim's weights on COVID-QA with article-level cross-validation; print out-of-fold figures.
 
-    python -m evaluation.fit --index DIR [--data covidqa.json] [--save]   (an index of the 98 COVID-QA articles)
+    python -m training.fit --index DIR [--data covidqa.json] [--save]   (an index of the 98 COVID-QA articles)
 
 With ``--save`` the values chosen on all folds are written to ``assistant/weights/lexical.json``.
 
@@ -10,12 +10,12 @@ figure printed is out-of-fold. The weights to ship are the ones chosen on all qu
   1. retrieval: fusion weights + sentence rerank weight, objective span-recall@5 (then @1)
   2. sentences: a conditional logit over each question's candidate sentences (the softmax mass on those
      covering >= 50% of the gold span), on the 98-article index and on each article alone (its weights
-     change with corpus size, assistant/sentence_scorer.py; evaluation/sentence_fit.py), then the
+     change with corpus size, assistant/sentence_scorer.py; training/sentence_fit.py), then the
      runner-up margin sweep, the miss profile, and how often a covering sentence is among the scorer's
      first k out-of-fold (``ranking_oof``: the ceiling of answer hit @any with k quotes)
   3. abstention: a logistic regression on the abstain signals of answerable questions vs. the same
      questions with their own article removed from the index (plus off-topic questions), and of
-     one-article corpora (evaluation/abstain_fit.py)
+     one-article corpora (training/abstain_fit.py)
 """
 from __future__ import annotations
 
@@ -32,13 +32,13 @@ import numpy as np
 from assistant.fitted import LEXICAL_FILE
 from assistant.fusion import WeightedFusion
 from assistant.sentence_scorer import SentenceScorer
-from evaluation.abstain_fit import abstain_data, fit_abstention
+from training.abstain_fit import abstain_data, fit_abstention
 from evaluation.covidqa import CovidQA
 from evaluation.harness import Harness
 from evaluation.holdout import FOLDS, HeldOut, SubsetIndexes, article_folds
-from evaluation.misses import miss_profile, ranking_shares
-from evaluation.one_article import OneArticleCorpora
-from evaluation.sentence_fit import (fit_sentence_weights, fold_sentence_weights, hit_figures, margin_sweep,
+from training.misses import miss_profile, ranking_shares
+from training.one_article import OneArticleCorpora
+from training.sentence_fit import (fit_sentence_weights, fold_sentence_weights, hit_figures, margin_sweep,
                                      out_of_fold, prepare_sentences, prepare_small)
 from ingest.config import Config
 
@@ -140,7 +140,7 @@ def write_lexical(data: Path, retrieval: dict, sentence: dict, margin: float, ab
     """Write the values chosen on all folds, stamped with this command, the data's sha256 and the date."""
     file = data / "covidqa.json" if data.is_dir() else data
     values = {
-        "command": "python -m evaluation.fit --index DIR --save",
+        "command": "python -m training.fit --index DIR --save",
         "date": date.today().isoformat(),
         "data": {"covidqa": {"file": file.name, "sha256": hashlib.sha256(file.read_bytes()).hexdigest()}},
         "fusion": {"bm25": 1.0, **{k: v for k, v in retrieval.items() if k != "sentence"}},

@@ -4,8 +4,8 @@ import numpy as np
 from assistant.fusion import WeightedFusion
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
 from assistant.sentence_scorer import SentenceScorer
-from evaluation.sentence_fit import prepare_sentences
-from evaluation.misses import miss_profile, ranking_shares
+from training.sentence_fit import prepare_sentences
+from training.misses import miss_profile, ranking_shares
 
 
 def test_miss_profile_nests_and_matches_the_first_quote(covidqa_harness):

@@ -1,7 +1,7 @@
 """Calibrate abstention on COVID-QA, article-level folds (the same ones), figures out-of-fold. Two kinds
 of corpus: the 98 articles (answerable questions vs. the same questions asked of an index built without
 their article, evaluation/holdout.py, plus off-topic questions) and one article alone (its own questions
-vs. other articles', evaluation/one_article.py). On one-article corpora a wrong answer is the worse error
+vs. other articles', training/one_article.py). On one-article corpora a wrong answer is the worse error
 ("never pass off an unrelated passage"): their negatives weigh more, by the smallest cost that keeps
 abstaining on ONE_ARTICLE_RECALL of them on the training folds."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 from assistant.abstain import AbstainPolicy, AbstainSignals
 from evaluation.harness import Harness, QuestionData
 from evaluation.holdout import HeldOut, article_folds
-from evaluation.one_article import OneArticleCorpora
+from training.one_article import OneArticleCorpora
 
 # "unknown" (share of the question in words the corpus lacks) is left out of the fit: on COVID-QA it is
 # the same for a question with and without its article, so its fitted weight only reflects which

@@ -1,4 +1,4 @@
-"""Stage 2 of the fit (evaluation/fit.py): the sentence scorer, a conditional logit over each question's
+"""Stage 2 of the fit (training/fit.py): the sentence scorer, a conditional logit over each question's
 candidate sentences, fitted on the 98-article index and on one-article corpora so that its weights
 change with corpus size (assistant/sentence_scorer.py).
 
@@ -15,7 +15,7 @@ import numpy as np
 from assistant.sentence_scorer import SENTENCE_FEATURES, SIZE_RANGE, SentenceScorer, smallness
 from evaluation.harness import Harness
 from evaluation.holdout import FOLDS, article_folds
-from evaluation.one_article import OneArticleCorpora
+from training.one_article import OneArticleCorpora
 
 
 def prepare_sentences(h: Harness, fusion, sentence_weight, top_k=5) -> list:

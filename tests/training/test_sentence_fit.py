@@ -1,11 +1,11 @@
-"""The sentence scorer's fit (evaluation/fit.py) on COVID-QA: weights that change with corpus size,
+"""The sentence scorer's fit (training/fit.py) on COVID-QA: weights that change with corpus size,
 fitted on the 98-article index and on one-article corpora, out-of-fold."""
 import numpy as np
 
 
 def _oof(h, prepared, small, folds, with_small):
     from evaluation.holdout import article_folds
-    from evaluation.sentence_fit import fold_sentence_weights, out_of_fold
+    from training.sentence_fit import fold_sentence_weights, out_of_fold
 
     fold = article_folds(q.target.item.article for q, *_ in prepared)
     small_folds = np.array([fold[q.target.item.article] for q, *_ in small])
@@ -18,8 +18,8 @@ def test_size_aware_weights_answer_one_article_corpora_better_and_the_full_index
         covidqa_harness, covidqa_one_article):
     from assistant.fusion import WeightedFusion
     from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
-    from evaluation.fit import folds_of
-    from evaluation.sentence_fit import prepare_sentences, prepare_small
+    from training.fit import folds_of
+    from training.sentence_fit import prepare_sentences, prepare_small
 
     h, fusion = covidqa_harness, WeightedFusion()
     prepared = prepare_sentences(h, fusion, DEFAULT_SENTENCE_WEIGHT)
@@ -45,8 +45,8 @@ def test_local_coverage_earns_its_place_out_of_fold(covidqa_harness):
     from assistant.fusion import WeightedFusion
     from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
     from assistant.sentence_scorer import SENTENCE_FEATURES
-    from evaluation.fit import folds_of
-    from evaluation.sentence_fit import prepare_sentences
+    from training.fit import folds_of
+    from training.sentence_fit import prepare_sentences
 
     h = covidqa_harness
     prepared = prepare_sentences(h, WeightedFusion(), DEFAULT_SENTENCE_WEIGHT)

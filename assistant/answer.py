@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from assistant.links import deep_link
 from assistant.safety import DISCLAIMER
 
 
@@ -25,6 +26,7 @@ class Citation:
     score: float
     file: str = ""  # corpus-relative file path, always set
     marks: tuple[tuple[int, int], ...] = ()  # every quoted sentence's (start, end) inside passage
+    offset: int = 0  # where passage starts in the article's text: article offsets are offset + start, ...
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,8 @@ class Answer:
             del data["error"]  # present only on error replies
         data["quotes"] = [{"text": q.text, "citation": q.citation} for q in self.quotes]
         data["citations"] = [
-            {k: v for k, v in asdict(c).items() if k != "marks"} | {"marks": [list(m) for m in c.marks]}
+            {k: v for k, v in asdict(c).items() if k != "marks"} | {"marks": [list(m) for m in c.marks],
+                                                                    "link": deep_link(c)}
             for c in self.citations
         ]
         return data

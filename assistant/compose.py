@@ -35,7 +35,7 @@ def _citation(n: int, article: Article, chunk: Chunk, sentences: list[Sentence],
     return Citation(
         n=n, title=article.title, section=chunk.heading, source=source_of(article), page=chunk.page,
         passage=chunk.text, start=marks[0][0], end=marks[0][1], score=round(float(score), 4),
-        file=article.source, marks=marks,
+        file=article.source, marks=marks, offset=chunk.start,
     )
 
 

@@ -20,7 +20,11 @@ from urllib.parse import quote, urlsplit
 from assistant import safety
 from assistant.answer import Answer, Citation
 from assistant.compose import ABSTAIN_TEXT, ANSWER_LEAD, NEAREST_LEAD
+from assistant.links import deep_link
 
+SOURCE_PAGE_CSS = ("body{font:17px/1.6 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;color:#1d2939}"
+                   ".text{white-space:pre-wrap}.meta{color:#475467;font-size:.9em}"
+                   "mark{background:#fde68a;scroll-margin-top:30vh}")
 SOURCE_ROUTE = "/source/"  # where ui.server serves corpus files (inert content types only)
 NO_SOURCES = '<div class="v-sources v-empty">Sources appear here after each reply.</div>'
 # Characters that Markdown, GFM, LaTeX ($$) or HTML would interpret; replaced by numeric entities,
@@ -46,15 +50,28 @@ def safe_url(url: str) -> str | None:
 
 
 def source_href(citation: Citation) -> str | None:
-    """The link for a citation: its http(s) source, else the corpus file route (PDFs: #page=N)."""
-    if url := safe_url(citation.source):
-        return url
+    """The link for a citation, opening at the quoted sentence: the publisher's page with a text
+    fragment when the article has an http(s) URL, else this server's view of the article with the
+    sentence highlighted (``source_page``)."""
+    if safe_url(citation.source):
+        return deep_link(citation)
     if not citation.file:
         return None
-    href = SOURCE_ROUTE + quote(citation.file.replace("\\", "/"), safe="/")
-    if citation.page and citation.file.lower().endswith(".pdf"):
-        href += f"#page={int(citation.page)}"
-    return href
+    start, end = citation.offset + citation.start, citation.offset + citation.end
+    return f"{SOURCE_ROUTE}{quote(citation.file.replace(chr(92), '/'), safe='/')}?start={start}&end={end}#quote"
+
+
+def source_page(title: str, source: str, text: str, start: int, end: int) -> str:
+    """A whole article as inert HTML, the sentence ``text[start:end]`` marked and scrolled to."""
+    esc = html.escape
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{SOURCE_PAGE_CSS}</style></head><body>"
+        f'<h1>{esc(title)}</h1><p class="meta">{esc(source)}</p>'
+        f'<div class="text">{esc(text[:start])}<mark id="quote">{esc(text[start:end])}</mark>{esc(text[end:])}</div>'
+        f'<p class="meta">{esc(safety.DISCLAIMER)}</p></body></html>'
+    )
 
 
 def crisis_resources() -> list[str]:

@@ -2,9 +2,11 @@
 
 The Gradio app is mounted at ``/`` of a small FastAPI app that adds exactly one route,
 ``/source/<corpus-relative path>``, which serves the article files the sources panel links to:
-only files inside the assistant's corpus folder, PDFs as ``application/pdf`` and everything else
-as ``text/plain`` with ``nosniff`` and a sandboxing CSP, so an HTML article is shown as inert text
-and never runs in this page's origin. Gradio itself serves no file from disk (no ``allowed_paths``).
+only indexed articles of the assistant's corpus folder, PDFs as ``application/pdf`` and everything
+else as ``text/plain`` with ``nosniff`` and a sandboxing CSP, so an HTML article is shown as inert text
+and never runs in this page's origin. With ``?start=S&end=E`` (a stored sentence's offsets) it shows
+the article as indexed, escaped, with that sentence highlighted and scrolled to (``#quote``): where a
+citation without a publisher URL leads. Gradio itself serves no file from disk (no ``allowed_paths``).
 Analytics off, no share link, no run history in the browser, no access log: nothing about a
 question is recorded anywhere.
 """
@@ -17,10 +19,10 @@ import assistant  # noqa: F401 - before gradio: its init switches the network of
 
 import gradio as gr
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from ui.app import CSS, build_app
-from ui.render import SOURCE_ROUTE
+from ui.render import SOURCE_ROUTE, source_page
 from ui.request_limit import RequestLimit
 
 _HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -48,6 +50,19 @@ def corpus_file(corpus_dir: Path | None, relative: str, indexed=None) -> Path:
     return target
 
 
+def quoted_view(version, relative: str, start: int | None, end: int | None) -> HTMLResponse:
+    """The indexed article ``relative`` as an inert page with the sentence at ``start:end`` marked; 404
+    unless those are the offsets of one of its stored sentences (no made-up highlights)."""
+    article = version.articles.get(relative) if version is not None and "\x00" not in relative else None
+    sentences = {(s.start, s.end) for c in version.chunks if c.article_id == relative for s in c.sentences} \
+        if article is not None else set()
+    if (start, end) not in sentences:
+        raise HTTPException(404, "not found")
+    page = source_page(article.title, article.url or article.source, article.text, start, end)
+    headers = _HEADERS | {"Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'"}
+    return HTMLResponse(page, headers=headers)
+
+
 def make_server(assistant, config) -> FastAPI:
     """The FastAPI app: ``/source/...`` plus the Gradio chat at ``/``."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
@@ -61,9 +76,11 @@ def make_server(assistant, config) -> FastAPI:
     app.add_middleware(RequestLimit, max_bytes=MAX_REQUEST_BYTES)  # added last: the outermost layer
 
     @app.get(SOURCE_ROUTE + "{relative:path}")
-    def source(relative: str):
+    def source(relative: str, start: int | None = None, end: int | None = None):
         version = getattr(assistant, "version", None)
         indexed = version.articles if version is not None else None
+        if start is not None or end is not None:  # the article as indexed, this sentence highlighted
+            return quoted_view(version, relative, start, end)
         target = corpus_file(getattr(assistant, "corpus_dir", None) or config.corpus_dir, relative, indexed)
         if target.suffix.lower() == ".pdf":
             return FileResponse(target, media_type="application/pdf", headers=_HEADERS, content_disposition_type="inline")

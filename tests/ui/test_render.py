@@ -51,17 +51,18 @@ def test_sources_link_only_http_urls():
     for bad in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "//evil", "http://", 'http://x" onclick="y'):
         assert safe_url(bad) is None, bad
     html = render_sources(_answer(source="https://example.org/k"))
-    assert 'href="https://example.org/k"' in html and 'rel="noopener noreferrer nofollow"' in html
-    local = render_sources(_answer())  # javascript: source -> the corpus file route instead
-    assert 'href="/source/evil.txt"' in local
+    assert 'href="https://example.org/k#:~:text=Ketamine%20is%20dosed%20at%200.5%20mg%2Fkg."' in html
+    assert 'rel="noopener noreferrer nofollow"' in html
+    local = render_sources(_answer())  # javascript: source -> this server's view of the article instead
+    assert 'href="/source/evil.txt?start=0&amp;end=31#quote"' in local
     assert len(re.findall(r"href=", local)) == 1
 
 
-def test_pdf_link_and_page():
+def test_a_local_link_opens_the_article_at_the_sentence():
     answer = _answer(source="docs/a b.pdf")
     citation = answer.citations[0]
     pdf = Citation(**{**citation.__dict__, "file": "docs/a b.pdf", "source": "docs/a b.pdf", "page": 3})
-    assert source_href(pdf) == "/source/docs/a%20b.pdf#page=3"
+    assert source_href(pdf) == f"/source/docs/a%20b.pdf?start={pdf.start}&end={pdf.end}#quote"
     assert "p. 3" in render_sources(_answer(citations=[pdf]))
 
 

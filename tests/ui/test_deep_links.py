@@ -1,0 +1,121 @@
+"""Citations open at the quoted sentence, checked in headless Chromium: the publisher's page through a
+text fragment (fixture pages served on 127.0.0.1), and this server's own view of an article without a
+URL, the sentence marked."""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import html
+import http.server
+import json
+import subprocess
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from assistant.links import deep_link
+from ui.render import source_href
+from ui_helpers import CHROMIUM_FLAGS, DOSE_QUESTION
+
+# reports, once the page has settled, where the sentence it was given is (a fixture page: the product's
+# own pages run no script)
+REPORT = """<script>
+addEventListener('load', () => setTimeout(() => {
+  const want = document.body.dataset.find;
+  const node = [...document.querySelectorAll('p')].map(p => p.firstChild).find(n => n && n.data.includes(want));
+  let r = null;
+  if (node) {
+    const range = document.createRange();
+    const at = node.data.indexOf(want);
+    range.setStart(node, at);
+    range.setEnd(node, at + want.length);
+    r = range.getBoundingClientRect();
+  }
+  document.body.dataset.result = JSON.stringify({found: !!node, scrollY: scrollY, top: r && r.top,
+    bottom: r && r.bottom, height: innerHeight, absolute: r && r.top + scrollY});
+}, 500));
+</script>"""
+
+
+def fixture_page(title: str, text: str, sentence: str) -> str:
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{REPORT}</head>"
+            f"<body data-find=\"{html.escape(sentence, quote=True)}\">{paragraphs}</body></html>")
+
+
+def dom(chromium: str, url: str) -> str:
+    done = subprocess.run([chromium, *CHROMIUM_FLAGS, "--virtual-time-budget=10000", "--dump-dom", url],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A static HTTP server on 127.0.0.1 over ``tmp_path``; yields its base URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def quoted_far_down(assistant, questions, count: int, min_offset: int = 3000):
+    """(article, citation) for the first quote of answered COVID-QA questions, one per article, whose
+    sentence lies well below the top of its article (a link that did not scroll leaves it out of view)."""
+    out, seen = [], set()
+    for item in questions:
+        answer = assistant.ask(item.question)
+        if answer.abstained or not answer.citations:
+            continue
+        c = answer.citations[0]
+        if c.file in seen or c.offset + c.start < min_offset:
+            continue
+        seen.add(c.file)
+        out.append((assistant.version.articles[c.file], c))
+        if len(out) == count:
+            break
+    return out
+
+
+@pytest.fixture(scope="module")
+def covid_quotes(covidqa_assistant, covidqa):
+    return quoted_far_down(covidqa_assistant, covidqa.questions, 20)
+
+
+@pytest.mark.slow
+def test_a_text_fragment_link_scrolls_the_publishers_page_to_the_sentence(chromium, site, covid_quotes):
+    folder, base = site
+    assert len(covid_quotes) == 20
+    for i, (article, citation) in enumerate(covid_quotes):
+        sentence = citation.passage[citation.start:citation.end]
+        (folder / f"a{i}.html").write_text(fixture_page(article.title, article.text, sentence), encoding="utf-8")
+        link = deep_link(dataclasses.replace(citation, source=f"{base}a{i}.html"))
+        assert link and source_href(dataclasses.replace(citation, source=f"{base}a{i}.html")) == link
+        result = json.loads(html.unescape(dom(chromium, link).split('data-result="', 1)[1].split('"', 1)[0]))
+        assert result["found"], sentence
+        assert result["absolute"] > result["height"], "the sentence starts below the first screen"
+        assert result["scrollY"] > 0 and result["bottom"] > 0 and result["top"] < result["height"], (sentence, result)
+
+
+def test_without_a_url_the_source_view_marks_the_sentence(chromium, sample_server, sample_assistant):
+    answer = sample_assistant.ask(DOSE_QUESTION)
+    citation = answer.citations[0]
+    href = source_href(citation)
+    assert href.startswith("/source/") and href.endswith("#quote")
+    page = dom(chromium, sample_server.url.rstrip("/") + href)
+    marked = html.unescape(page.split('<mark id="quote">', 1)[1].split("</mark>", 1)[0])
+    assert marked == answer.quotes[0].text and "0.5 mg/kg" in marked
+    assert "<script" not in page.split("<body", 1)[1]
+    start = citation.offset + citation.start
+    for query in (f"start={start + 1}&end={citation.offset + citation.end}", "start=0&end=999999", "start=x&end=1"):
+        try:
+            urllib.request.urlopen(f"{sample_server.url}source/{citation.file}?{query}", timeout=10)
+            status = 200
+        except urllib.error.HTTPError as error:
+            status = error.code
+        assert status in (404, 422), query  # only a stored sentence is ever highlighted

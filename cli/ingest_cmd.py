@@ -12,11 +12,19 @@ from ingest.pipeline import IngestPipeline
 from ingest.store import IndexBusyError
 
 
-def run(corpus: Path | None, index: Path | None, dry_run: bool, model: str | None, config: Path | None) -> int:
+def run(corpus: Path | None, index: Path | None, dry_run: bool, model: str | None, config: Path | None,
+        urls: Path | None = None, sitemap: str | None = None) -> int:
     """Exit 0 when a version is live and up to date (or a dry run finished); 1 when nothing could be published."""
     cfg = load_config(config).with_overrides(corpus_dir=corpus, index_dir=index, model=model)
+    fetched = []
+    if (urls or sitemap) and not dry_run:
+        from ingest.web import fetch_listed
+
+        Path(cfg.corpus_dir).mkdir(parents=True, exist_ok=True)
+        fetched = fetch_listed(cfg, urls, sitemap)
     try:
         report = IngestPipeline(cfg).run(cfg.corpus_dir, cfg.index_dir, dry_run=dry_run, progress=sys.stderr.isatty())
+        report.fetched = fetched
     except (IndexBusyError, ModelLoadError, IndexFormatError) as error:
         print(f"verbatim ingest: {printable(str(error))}", file=sys.stderr)
         return 1

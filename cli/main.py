@@ -29,12 +29,16 @@ def ingest(
     index: Optional[Path] = IndexOpt,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
     model: Optional[str] = typer.Option(None, "--model", help="sentence-transformers model name or path."),
+    urls: Optional[Path] = typer.Option(None, "--urls", help="File of page URLs (one a line) to fetch first."),
+    sitemap: Optional[str] = typer.Option(None, "--sitemap", help="Sitemap (or sitemap index) URL to fetch first."),
     config: Optional[Path] = ConfigOpt,
 ) -> None:
-    """Read the corpus folder, publish a new index version, print a report."""
+    """Read the corpus folder (and the site's pages, with --urls / --sitemap), publish a new index
+    version, print a report."""
     from cli import ingest_cmd
 
-    raise typer.Exit(ingest_cmd.run(corpus=corpus, index=index, dry_run=dry_run, model=model, config=config))
+    raise typer.Exit(ingest_cmd.run(corpus=corpus, index=index, dry_run=dry_run, model=model, config=config,
+                                    urls=urls, sitemap=sitemap))
 
 
 @app.command()

@@ -18,7 +18,9 @@ CACHE_ENV = "VERBATIM_CACHE"
 ANSWER_SELECTORS = ("learned", "lexical")
 ABSTAIN_BY = ("lexical", "selector")
 INTEGER_RANGES = {"embed_batch_size": (1, 4096), "chunk_words": (20, 100_000), "candidates": (1, 10_000),
-                  "top_k": (1, 1000), "max_quotes": (1, 20), "port": (1, 65535)}
+                  "top_k": (1, 1000), "max_quotes": (1, 20), "port": (1, 65535), "fetch_retries": (0, 10),
+                  "fetch_max_bytes": (1000, 100_000_000)}
+NUMBER_RANGES = {"fetch_delay": (0.0, 60.0), "fetch_timeout": (0.1, 600.0)}
 
 
 def cache_root() -> Path:
@@ -54,6 +56,11 @@ class Config:
     # None: the fitted default of the abstention in use (0 for the lexical confidence, the selector's
     # fitted probability threshold)
     abstain_threshold: float | None = None
+    # fetching the publisher's pages (verbatim ingest --urls / --sitemap; ingest.web)
+    fetch_delay: float = 1.0
+    fetch_timeout: float = 10.0
+    fetch_retries: int = 2
+    fetch_max_bytes: int = 5_000_000
     # serving
     host: str = "127.0.0.1"
     port: int = 7860
@@ -75,6 +82,11 @@ class Config:
             value = kept.get(name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
                 raise ValueError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+        for name, (low, high) in NUMBER_RANGES.items():
+            value = kept.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                      or not low <= value <= high):
+                raise ValueError(f"{name} must be a number from {low:g} to {high:g}, not {value!r}")
         if "feedback_enabled" in kept and not isinstance(kept["feedback_enabled"], bool):
             raise ValueError(f"feedback_enabled must be true or false, not {kept['feedback_enabled']!r}")
         threshold = kept.get("abstain_threshold")

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 
 from ingest.controls import printable
 
+FETCH_STATUSES = ("downloaded", "not modified", "failed", "removed")
+
 STATUSES = ("added", "updated", "unchanged", "removed", "rejected", "duplicate", "ignored")
 
 
@@ -37,6 +39,7 @@ class IngestReport:
     version: str | None = None  # the version published (None: nothing published)
     previous: str | None = None
     message: str = ""
+    fetched: list = field(default_factory=list)  # ingest.web.FetchOutcome of each page asked for, if any
 
     @contextmanager
     def timed(self, phase: str):
@@ -57,6 +60,11 @@ class IngestReport:
 
     def render(self) -> str:
         lines = [f"Ingest of {self.corpus} into {self.index}" + (" (dry run: nothing written)" if self.dry_run else "")]
+        if self.fetched:
+            counts = {s: sum(1 for f in self.fetched if f.status == s) for s in FETCH_STATUSES}
+            lines.append("  web pages: " + ", ".join(f"{s} {n}" for s, n in counts.items()))
+            lines += [f"  {f.status:<12} {f.url}" + (f" — {f.reason}" if f.reason else "")
+                      for f in self.fetched if f.status in ("failed", "removed")]
         lines.append("  " + ", ".join(f"{s} {self.count(s)}" for s in STATUSES))
         for status in ("added", "updated", "removed", "duplicate", "rejected", "ignored"):
             for o in self.outcomes:

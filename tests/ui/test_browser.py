@@ -64,7 +64,8 @@ def test_chat_in_the_browser(browser, sample_server, tmp_path):
     sources = page.locator("#v-sources")
     assert "Single Ketamine Infusion" in sources.inner_text()
     assert "0.5 mg/kg" in sources.locator("mark").first.inner_text()
-    assert sources.locator("a").first.get_attribute("href") == "/source/single-ketamine-infusion.txt"
+    href = sources.locator("a").first.get_attribute("href")
+    assert href.startswith("/source/single-ketamine-infusion.txt?start=") and href.endswith("#quote")
     # thumbs down on the reply -> one line in the feedback file
     before = sample_server.feedback_path.read_text().splitlines() if sample_server.feedback_path.exists() else []
     reply_actions = page.locator("#v-chat button[aria-label='Dislike']").last
@@ -119,8 +120,9 @@ def test_article_markup_stays_inert(browser, start_server, embedder, config, tmp
     assert injected == {"imgs": 0, "scripts": 0, "jslinks": 0, "handlers": 0}
     # the source link opens the article as inert text, not as a page of this origin
     link = page.locator("#v-sources a", has_text="Ayahuasca").first.get_attribute("href")
-    assert link == "/source/ayahuasca-xss.txt"
-    page.goto(server.url.rstrip("/") + link)
-    page.wait_for_timeout(500)
-    assert "<script>alert(1)</script>" in page.locator("body").inner_text()
+    assert link.startswith("/source/ayahuasca-xss.txt?start=") and link.endswith("#quote")
+    for view in (link, "/source/ayahuasca-xss.txt"):  # the article as indexed, the sentence marked; the file
+        page.goto(server.url.rstrip("/") + view)
+        page.wait_for_timeout(500)
+        assert "<script>alert(1)</script>" in page.locator("body").inner_text()
     assert not dialogs

@@ -23,8 +23,8 @@ def run(corpus: Path | None, index: Path | None, dry_run: bool, model: str | Non
         Path(cfg.corpus_dir).mkdir(parents=True, exist_ok=True)
         fetched = fetch_listed(cfg, urls, sitemap)
     try:
-        report = IngestPipeline(cfg).run(cfg.corpus_dir, cfg.index_dir, dry_run=dry_run, progress=sys.stderr.isatty())
-        report.fetched = fetched
+        report = IngestPipeline(cfg).run(cfg.corpus_dir, cfg.index_dir, dry_run=dry_run, progress=sys.stderr.isatty(),
+                                         fetched=fetched)
     except (IndexBusyError, ModelLoadError, IndexFormatError) as error:
         print(f"verbatim ingest: {printable(str(error))}", file=sys.stderr)
         return 1

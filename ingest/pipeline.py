@@ -24,7 +24,7 @@ from ingest.metadb import StoredArticle, read_articles
 from ingest.models import Block, Chunk, RawDocument
 from ingest.prepare import prepare, worth_a_worker
 from ingest.readers import read_document
-from ingest.report import FileOutcome, IngestReport
+from ingest.report import FileOutcome, IngestReport, save_report
 from ingest.sentence_vectors import sentence_vectors
 from ingest.store import IndexStore
 from ingest.version import META, IndexVersion, write_version
@@ -52,9 +52,12 @@ class IngestPipeline:
             self._embedder = Embedder(self.config.model, self.config.embed_batch_size)
         return self._embedder
 
-    def run(self, corpus: Path, index: Path, dry_run: bool = False, progress: bool = False) -> IngestReport:
+    def run(self, corpus: Path, index: Path, dry_run: bool = False, progress: bool = False,
+            fetched: list | None = None) -> IngestReport:
+        """Ingest ``corpus`` into ``index``; ``fetched``: the web pages fetched into it first, for the report
+        (kept under ``<index>/reports/`` unless a dry run)."""
         started = time.perf_counter()
-        report = IngestReport(str(corpus), str(index), dry_run=dry_run)
+        report = IngestReport(str(corpus), str(index), dry_run=dry_run, fetched=list(fetched or []))
         if not corpus.is_dir():
             report.message = f"corpus folder not found: {corpus}"
             return report
@@ -80,6 +83,8 @@ class IngestPipeline:
         finally:
             store.unlock()
         report.seconds = time.perf_counter() - started
+        if not dry_run:
+            save_report(index, report)
         return report
 
     def _previous(self, store: IndexStore, report: IngestReport):

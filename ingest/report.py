@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
@@ -85,3 +86,41 @@ class IngestReport:
         if self.message:
             lines.append(f"  {self.message}")
         return "\n".join(printable(line) for line in lines)  # a file name may hold an ESC or a newline
+
+
+REPORTS = "reports"  # under the index root: the last ingests' reports, for the editors' page
+KEEP_REPORTS = 20
+
+
+def save_report(index: Path, report: IngestReport) -> Path:
+    """Keep ``report`` as ``<index>/reports/<UTC time>.json`` (its text and its fields); the newest
+    KEEP_REPORTS are kept."""
+    import json
+    from datetime import datetime, timezone
+
+    folder = Path(index) / REPORTS
+    folder.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(timezone.utc)
+    path = folder / f"{now.strftime('%Y%m%dT%H%M%S%fZ')}.json"
+    data = {"time": now.isoformat(timespec="seconds"), "text": report.render(), "report": report.to_json()}
+    temporary = path.with_name(path.name + ".part")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    temporary.replace(path)
+    for old in sorted(folder.glob("*.json"))[:-KEEP_REPORTS]:
+        old.unlink(missing_ok=True)
+    return path
+
+
+def load_reports(index: Path, n: int = 5) -> list[dict]:
+    """The newest ``n`` saved reports, newest first (unreadable ones skipped)."""
+    import json
+
+    out = []
+    for path in sorted((Path(index) / REPORTS).glob("*.json"), reverse=True):
+        try:
+            out.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+        if len(out) == n:
+            break
+    return out

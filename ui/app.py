@@ -19,6 +19,7 @@ import gradio as gr
 from assistant.answer import Answer
 from assistant.compose import ANSWER_FAILED
 from assistant.safety import DISCLAIMER
+from assistant.unanswered import UnansweredLog
 from ui.feedback import FeedbackStore
 from ui.render import NO_SOURCES, api_text, escape, render_reply, render_sources
 
@@ -76,12 +77,14 @@ def safe_ask(assistant, question: str, history) -> Answer:
 def build_app(assistant, config) -> gr.Blocks:
     """The Blocks app over one loaded ``Assistant`` (shared by every session), queue configured."""
     store = FeedbackStore(config.feedback_path, config.feedback_enabled)
+    unanswered = UnansweredLog(config.unanswered_path, config.log_unanswered, config.unanswered_days)
     examples = list(assistant.example_questions(4))
 
     def chat(message: str, history: list, replies: dict):
         message = message or ""
         asked = [r.question for _, r in sorted(replies.items())]  # this session's earlier questions
         answer = safe_ask(assistant, message, asked)
+        unanswered.record(answer)  # only when log_unanswered is on, and never a crisis message
         history = list(history or []) + [
             {"role": "user", "content": escape(message)},
             {"role": "assistant", "content": render_reply(answer)},
@@ -103,7 +106,9 @@ def build_app(assistant, config) -> gr.Blocks:
     def ask(question: str) -> str:
         """Answer a health question by quoting the articles. Returns the reply text: the quoted
         sentences with [n] markers, the numbered sources, and the medical disclaimer."""
-        return api_text(safe_ask(assistant, question or "", ()))
+        answer = safe_ask(assistant, question or "", ())
+        unanswered.record(answer)
+        return api_text(answer)
 
     with gr.Blocks(title="Verbatim", analytics_enabled=False) as demo:
         gr.Markdown("# Verbatim")

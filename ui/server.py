@@ -63,8 +63,8 @@ def quoted_view(version, relative: str, start: int | None, end: int | None) -> H
     return HTMLResponse(page, headers=headers)
 
 
-def make_server(assistant, config) -> FastAPI:
-    """The FastAPI app: ``/source/...`` plus the Gradio chat at ``/``."""
+def hardened_app() -> FastAPI:
+    """A FastAPI app with no API listing, Gradio's upload routes closed and request bodies capped."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.middleware("http")
@@ -74,6 +74,21 @@ def make_server(assistant, config) -> FastAPI:
         return await call_next(request)
 
     app.add_middleware(RequestLimit, max_bytes=MAX_REQUEST_BYTES)  # added last: the outermost layer
+    return app
+
+
+def run_app(app: FastAPI, host: str, port: int) -> None:
+    """Serve ``app`` until interrupted (blocks)."""
+    import uvicorn
+
+    # a page left open holds a heartbeat stream that never ends: without a bound, SIGTERM waited for it
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
+
+
+def make_server(assistant, config) -> FastAPI:
+    """The FastAPI app: ``/source/...`` plus the Gradio chat at ``/``."""
+    app = hardened_app()
 
     @app.get(SOURCE_ROUTE + "{relative:path}")
     def source(relative: str, start: int | None = None, end: int | None = None):
@@ -112,12 +127,8 @@ def url_for(host: str, port: int) -> str:
 
 def serve(assistant, config) -> None:
     """Start watching the index for new versions, then serve until interrupted (blocks)."""
-    import uvicorn
-
     app = make_server(assistant, config)
     assistant.start_watching()  # a newly published index version is served without a restart
     print(f"Verbatim is serving {assistant.index_version} at {url_for(config.host, config.port)} (Ctrl+C to stop)",
           flush=True)
-    # a page left open holds a heartbeat stream that never ends: without a bound, SIGTERM waited for it
-    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
+    run_app(app, config.host, config.port)

@@ -37,7 +37,7 @@ class VerbatimServer:
     """A real ``verbatim serve`` process over ``index``."""
 
     def __init__(self, index: Path, workdir: Path, corpus_dir: Path, feedback_enabled: bool = True,
-                 wrapper: tuple[str, ...] = ()):
+                 wrapper: tuple[str, ...] = (), extra_config: str = ""):
         workdir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -45,7 +45,7 @@ class VerbatimServer:
         self.config_path = workdir / "verbatim.toml"
         self.config_path.write_text(
             f'corpus_dir = "{corpus_dir}"\nfeedback_path = "{self.feedback_path}"\n'
-            f"feedback_enabled = {'true' if feedback_enabled else 'false'}\n"
+            f"feedback_enabled = {'true' if feedback_enabled else 'false'}\n" + extra_config
         )
         self.log_path = workdir / "server.log"
         env = os.environ | {"HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}

@@ -39,10 +39,20 @@ def start_server(tmp_path):
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Path to Debian's chromium. Missing: fail under CI=true, skip locally."""
-    path = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
+    return required_tool("chromium", "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+
+
+@pytest.fixture(scope="session")
+def strace() -> str:
+    """Path to strace (the network audit). Missing: fail under CI=true, skip locally."""
+    return required_tool("strace")
+
+
+def required_tool(name: str, path: str | None = None) -> str:
+    path = path or shutil.which(name)
     if path:
         return path
-    message = "Debian chromium not installed (apt-get install -y chromium; scripts/test.sh does it)"
+    message = f"Debian {name} not installed (apt-get install -y {name}; scripts/test.sh does it)"
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)

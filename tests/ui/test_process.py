@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -21,18 +20,6 @@ from ui_helpers import DOSE_QUESTION, REPO, VERBATIM, VerbatimServer
 ADDRESS = re.compile(r'inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"')
 LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 TELEMETRY_WAIT_S = 12  # onnxruntime's telemetry client resolved its host ~8 s after the first session
-
-
-@pytest.fixture(scope="session")
-def strace() -> str:
-    """Path to strace. Missing: a failure when CI=true, else a skip that says how to install it."""
-    path = shutil.which("strace")
-    if path:
-        return path
-    message = "strace not installed (apt-get install -y strace; scripts/test.sh does it)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def outbound(trace: Path) -> list[str]:

@@ -73,6 +73,8 @@ def test_unanswered_questions_reach_the_editors_and_nothing_else_does(sample_ind
         wait_http(url, process)
         with pytest.raises(Exception):
             Client(url, verbose=False).predict(api_name="/unanswered_csv")  # no login, no data
+        with pytest.raises(Exception):
+            Client(url, auth=("editor", "wrong password"), verbose=False)
         editor = Client(url, auth=("editor", PASSWORD), verbose=False)
         rows = list(csv.reader(io.StringIO(editor.predict(api_name="/unanswered_csv"))))
         assert rows[0] == ["time", "question", "nearest"] and rows[1][1] == "What is the capital of France?"
@@ -98,3 +100,32 @@ def test_entries_expire_and_group_by_article_and_by_wording(tmp_path, sample_ass
     groups = group_by_wording(entries, sample_assistant.encoder)
     assert [len(g) for g in groups] == [2, 1] and groups[1][0]["question"].startswith("Can I drive")
     assert to_csv(entries).splitlines()[1].endswith(",How much does an infusion cost?,A")
+
+
+def test_with_logging_off_nothing_is_written(sample_index, tmp_path):
+    log = tmp_path / "unanswered.jsonl"
+    server = VerbatimServer(sample_index, tmp_path / "served", REPO / "corpus",
+                            extra_config=f'unanswered_path = "{log}"\n').wait_ready()
+    try:
+        Client(server.url, verbose=False).predict("What is the capital of France?", api_name="/ask")
+    finally:
+        server.stop()
+    assert not log.exists()
+
+
+def test_reingest_shows_its_progress_and_the_new_report(writable_index, tmp_path):
+    config = tmp_path / "admin.toml"
+    config.write_text(f'corpus_dir = "{REPO / "corpus"}"\nunanswered_path = "{tmp_path / "u.jsonl"}"\n')
+    process, url = start_admin(writable_index, config, PASSWORD)
+    try:
+        wait_http(url, process)
+        editor = Client(url, auth=("editor", PASSWORD), verbose=False)
+        job = editor.submit("", "", api_name="/reingest")
+        job.result(timeout=300)
+        steps = job.outputs()
+        assert steps[0].startswith("Re-ingesting") and len(steps) > 2  # the report grows as it runs
+        assert "corpus unchanged; v0001 stays live" in steps[-1] and steps[-1].endswith("Done.")
+        assert "corpus unchanged" in editor.predict(api_name="/overview")[0]  # the newest report is shown
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -7,7 +7,7 @@ import dataclasses
 import functools
 import html
 import http.server
-import json
+import io
 import subprocess
 import threading
 import urllib.error
@@ -20,30 +20,34 @@ from assistant.links import deep_link
 from ui.render import source_href
 from ui_helpers import CHROMIUM_FLAGS, DOSE_QUESTION
 
-# reports, once the page has settled, where the sentence it was given is (a fixture page: the product's
-# own pages run no script)
-REPORT = """<script>
-addEventListener('load', () => setTimeout(() => {
-  const want = document.body.dataset.find;
-  const node = [...document.querySelectorAll('p')].map(p => p.firstChild).find(n => n && n.data.includes(want));
-  let r = null;
-  if (node) {
-    const range = document.createRange();
-    const at = node.data.indexOf(want);
-    range.setStart(node, at);
-    range.setEnd(node, at + want.length);
-    r = range.getBoundingClientRect();
-  }
-  document.body.dataset.result = JSON.stringify({found: !!node, scrollY: scrollY, top: r && r.top,
-    bottom: r && r.bottom, height: innerHeight, absolute: r && r.top + scrollY});
-}, 500));
-</script>"""
+HIGHLIGHT = (255, 0, 255)  # the fixture pages paint the text fragment's highlight (::target-text) in this
+WHERE = """sentence => {
+  const node = [...document.querySelectorAll('p')].map(p => p.firstChild).find(n => n && n.data.includes(sentence));
+  if (!node) return null;
+  const range = document.createRange(), at = node.data.indexOf(sentence);
+  range.setStart(node, at);
+  range.setEnd(node, at + sentence.length);
+  const r = range.getClientRects()[0];
+  return {scrollY: scrollY, x: r.x, top: r.top, width: r.width, height: r.height, viewport: innerHeight,
+          absolute: r.top + scrollY};
+}"""
 
 
-def fixture_page(title: str, text: str, sentence: str) -> str:
+def fixture_page(title: str, text: str) -> str:
     paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{REPORT}</head>"
-            f"<body data-find=\"{html.escape(sentence, quote=True)}\">{paragraphs}</body></html>")
+    style = f"::target-text {{ background-color: rgb{HIGHLIGHT}; }}"
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{style}</style></head><body>{paragraphs}</body></html>")
+
+
+def highlighted_share(page, where: dict) -> float:
+    """The share of the sentence's first line box painted in the highlight colour."""
+    from PIL import Image
+
+    shot = Image.open(io.BytesIO(page.screenshot(clip={"x": where["x"], "y": where["top"], "width": where["width"],
+                                                       "height": where["height"]}))).convert("RGB")
+    pixels = list(shot.getdata())
+    return sum(1 for r, g, b in pixels if r > 200 and g < 90 and b > 200) / max(1, len(pixels))
 
 
 def dom(chromium: str, url: str) -> str:
@@ -64,7 +68,7 @@ def site(tmp_path):
     server.shutdown()
 
 
-def quoted_far_down(assistant, questions, count: int, min_offset: int = 3000):
+def quoted_far_down(assistant, questions, count: int, min_offset: int = 6000):
     """(article, citation) for the first quote of answered COVID-QA questions, one per article, whose
     sentence lies well below the top of its article (a link that did not scroll leaves it out of view)."""
     out, seen = [], set()
@@ -88,18 +92,23 @@ def covid_quotes(covidqa_assistant, covidqa):
 
 
 @pytest.mark.slow
-def test_a_text_fragment_link_scrolls_the_publishers_page_to_the_sentence(chromium, site, covid_quotes):
+def test_a_text_fragment_link_scrolls_the_publishers_page_to_the_sentence(browser, site, covid_quotes):
     folder, base = site
     assert len(covid_quotes) == 20
+    page = browser.new_page(viewport={"width": 800, "height": 600})
     for i, (article, citation) in enumerate(covid_quotes):
         sentence = citation.passage[citation.start:citation.end]
-        (folder / f"a{i}.html").write_text(fixture_page(article.title, article.text, sentence), encoding="utf-8")
-        link = deep_link(dataclasses.replace(citation, source=f"{base}a{i}.html"))
-        assert link and source_href(dataclasses.replace(citation, source=f"{base}a{i}.html")) == link
-        result = json.loads(html.unescape(dom(chromium, link).split('data-result="', 1)[1].split('"', 1)[0]))
-        assert result["found"], sentence
-        assert result["absolute"] > result["height"], "the sentence starts below the first screen"
-        assert result["scrollY"] > 0 and result["bottom"] > 0 and result["top"] < result["height"], (sentence, result)
+        (folder / f"a{i}.html").write_text(fixture_page(article.title, article.text), encoding="utf-8")
+        hosted = dataclasses.replace(citation, source=f"{base}a{i}.html")
+        link = deep_link(hosted)
+        assert link and source_href(hosted) == link
+        page.goto(link)
+        page.wait_for_timeout(300)
+        where = page.evaluate(WHERE, sentence)
+        assert where, sentence
+        assert where["absolute"] > where["viewport"], "the sentence starts below the first screen"
+        assert where["scrollY"] > 0 and 0 <= where["top"] < where["viewport"], (sentence, where)
+        assert highlighted_share(page, where) > 0.5, sentence  # inside the fragment's highlight
 
 
 def test_without_a_url_the_source_view_marks_the_sentence(chromium, sample_server, sample_assistant):

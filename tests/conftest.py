@@ -19,13 +19,15 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ["VERBATIM_CACHE"] = tempfile.mkdtemp(prefix="verbatim-test-cache-")
 
 REPO = Path(__file__).resolve().parent.parent
-# a test that needs the 98-article COVID-QA index (minutes to build and to ask) is in the slow tier
-COVID_FIXTURES = {"covidqa_index", "covidqa_assistant", "covidqa_harness", "covidqa_held_out", "one_article"}
+# the slow tier: a test that needs the 98-article COVID-QA index (minutes to build and to ask), a browser,
+# or a traced process
+SLOW_FIXTURES = {"covidqa_index", "covidqa_assistant", "covidqa_harness", "covidqa_held_out",
+                 "browser", "chromium", "strace"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if COVID_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 SHARED = Path(os.environ.get("VERBATIM_SHARED", REPO.parent / "shared"))
 

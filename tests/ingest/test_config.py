@@ -45,3 +45,10 @@ def test_a_config_file_is_read_and_checked(tmp_path):
     bad.write_text("top_k = 0\n")
     with pytest.raises(ValueError, match="top_k"):
         load_config(bad)
+
+
+def test_the_admin_password_is_never_printed(monkeypatch):
+    config = Config().with_overrides(admin_password="s3cret")
+    assert config.as_dict()["admin_password"] == "(set)" and "s3cret" not in str(config.as_dict())
+    monkeypatch.setenv("VERBATIM_ADMIN_PASSWORD", "from-env")
+    assert config.admin_secret() == "from-env"

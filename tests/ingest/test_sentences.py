@@ -16,6 +16,7 @@ def _split_all(lines):
     return [[(s.start, s.end) for s in split_sentences(line)] for line in lines]
 
 
+@pytest.mark.slow  # every sentence of the 98 COVID-QA articles, split twice
 def test_fast_abbreviation_scan_changes_no_sentence(covidqa, seed_article, monkeypatch):
     sentences._segmenter()  # installs the fast scan
     if AbbreviationReplacer.search_for_abbreviations_in_string is not sentences._search_present_abbreviations:

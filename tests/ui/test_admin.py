@@ -52,6 +52,7 @@ def test_without_a_password_the_page_does_not_start(sample_index, tmp_path):
     assert process.returncode == 1 and "no password" in output and "VERBATIM_ADMIN_PASSWORD" in output
 
 
+@pytest.mark.slow  # a reader server and the editors' page, one after the other
 def test_unanswered_questions_reach_the_editors_and_nothing_else_does(sample_index, tmp_path):
     log = tmp_path / "unanswered.jsonl"
     server = VerbatimServer(sample_index, tmp_path / "served", REPO / "corpus",

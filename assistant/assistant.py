@@ -14,12 +14,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.abstain import AbstainPolicy
 from assistant.answer import Answer
 from assistant.encoder import load_query_encoder
-from assistant.fusion import WeightedFusion
 from assistant.questions import check_question, raw_limit
-from assistant.responder import Responder
+from assistant.responder import Responder, assemble
 from assistant.safety import detect_crisis
 from assistant.conversation import build_query, user_turns
 from assistant.suggest import example_questions
@@ -64,11 +62,7 @@ class Assistant:
         return load_selector(self.store.root, threshold)
 
     def _make_responder(self, version: IndexVersion) -> Responder:
-        return Responder(
-            version, self.encoder, WeightedFusion(self.config.fusion_weights),
-            AbstainPolicy(threshold=self.config.abstain_threshold if self.config.abstain_by == "lexical" else None),
-            self.config, self.selector,
-        )
+        return Responder(version, assemble(version, self.encoder, self.config, self.selector), self.config)
 
     # ---- the index version -------------------------------------------------------------------
     @property

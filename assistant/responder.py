@@ -12,6 +12,7 @@ scores choose the quotes.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,16 +28,44 @@ from ingest.config import Config
 from ingest.version import IndexVersion
 
 
+@dataclass
+class AnswerParts:
+    """The steps of one index version's answering, each a small object with one call:
+
+    retriever: question -> ``Retrieval`` (BM25 and dense scores fused and reranked per chunk).
+    scorer: the candidate sentences of the best chunks -> their lexical scores (the shortlist order).
+    abstain: ``AbstainSignals`` -> True when the articles do not answer (the lexical abstention).
+    selector: question, candidate texts, lexical scores -> ``Selection`` (the answer selector), or None.
+    """
+
+    retriever: HybridRetriever
+    scorer: SentenceScorer
+    abstain: AbstainPolicy
+    selector: object = None
+
+
+def assemble(version: IndexVersion, encoder, config: Config, selector=None) -> AnswerParts:
+    """The parts the config asks for, over ``version``: the one place a step is swapped or added."""
+    lexical_threshold = config.abstain_threshold if config.abstain_by == "lexical" else None
+    return AnswerParts(
+        retriever=HybridRetriever(version, encoder, WeightedFusion(config.fusion_weights), config.candidates),
+        scorer=SentenceScorer(chunks=len(version.chunks)),  # its weights depend on the corpus size
+        abstain=AbstainPolicy(threshold=lexical_threshold),
+        selector=selector,
+    )
+
+
 class Responder:
-    def __init__(self, version: IndexVersion, encoder, fusion: WeightedFusion, abstain: AbstainPolicy, config: Config,
-                 selector=None):
+    """Answer one question over ``version`` with ``parts`` (see ``AnswerParts``)."""
+
+    def __init__(self, version: IndexVersion, parts: AnswerParts, config: Config):
         self.version = version
         self.config = config
-        self.retriever = HybridRetriever(version, encoder, fusion, config.candidates)
+        self.retriever = parts.retriever
         self.terms = self.retriever.terms
-        self.scorer = SentenceScorer(chunks=len(version.chunks))  # its weights depend on the corpus size
-        self.abstain = abstain
-        self.selector = selector  # assistant.selector.AnswerSelector, or None: the lexical scorer alone
+        self.scorer = parts.scorer
+        self.abstain = parts.abstain
+        self.selector = parts.selector  # assistant.selector.AnswerSelector, or None: the lexical scorer alone
 
     def __call__(self, question: str, query: str, crisis: bool = False) -> Answer:
         timings = {}

@@ -77,7 +77,7 @@ class SiteFetcher:
         self.delay, self.retries, self.max_bytes = float(delay), int(retries), int(max_bytes)
         self.client = client or httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5,
                                              headers={"User-Agent": USER_AGENT})
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, tuple[urllib.robotparser.RobotFileParser, str]] = {}
         self._last_request: dict[str, float] = {}
         self.state = self._load_state()
 
@@ -121,8 +121,9 @@ class SiteFetcher:
         name = mirror_name(url)
         if urlsplit(url).scheme not in ("http", "https"):
             return FetchOutcome(url, "failed", "not an http(s) URL")
-        if not self._allowed(url):
-            return FetchOutcome(url, "failed", "disallowed by robots.txt")
+        refused = self._robots_refusal(url)
+        if refused:
+            return FetchOutcome(url, "failed", refused)
         try:
             response, body = self._get(url, conditional=(self.mirror / name).is_file())
         except FetchError as error:
@@ -178,7 +179,7 @@ class SiteFetcher:
             except httpx.TimeoutException:
                 reason = "timed out"
             except httpx.TransportError as error:
-                reason = f"cannot connect ({type(error).__name__})"
+                reason = connect_reason(error)
             if attempt < self.retries:
                 time.sleep(0.5 * 2 ** attempt)
         raise FetchError(f"{reason} after {self.retries + 1} tries")
@@ -189,19 +190,26 @@ class SiteFetcher:
             time.sleep(max(0.0, last + self.delay - time.monotonic()))
         self._last_request[host] = time.monotonic()
 
-    def _allowed(self, url: str) -> bool:
+    def _robots_refusal(self, url: str) -> str:
+        """Why robots.txt keeps ``url`` from being fetched; "" when it may be. No robots.txt (a 4xx) allows
+        everything; one that cannot be read (5xx, timeout, no connection) allows nothing, for now."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
-            parser = urllib.robotparser.RobotFileParser()
+            parser, problem = urllib.robotparser.RobotFileParser(), ""
             try:
-                response, body = self._get(origin + "/robots.txt", conditional=False)
-                parser.parse(body.decode("utf-8", "replace").splitlines())
+                parser.parse(self._get(origin + "/robots.txt", conditional=False)[1].decode("utf-8", "replace")
+                             .splitlines())
             except FetchError as error:
-                # no robots.txt (4xx): everything allowed; robots.txt unreachable (5xx, timeout): nothing
-                parser.parse([] if str(error).startswith("HTTP 4") else ["User-agent: *", "Disallow: /"])
-            self._robots[origin] = parser
-        return self._robots[origin].can_fetch(USER_AGENT, url)
+                if str(error).startswith("HTTP 4"):
+                    parser.parse([])
+                else:
+                    problem = f"robots.txt could not be read ({error}); not fetched"
+            self._robots[origin] = (parser, problem)
+        parser, problem = self._robots[origin]
+        if problem:
+            return problem
+        return "" if parser.can_fetch(USER_AGENT, url) else "disallowed by robots.txt"
 
     # ---- the mirror ------------------------------------------------------------------------
     def _remove_unlisted(self, listed: set[str]) -> list[FetchOutcome]:
@@ -229,6 +237,16 @@ class SiteFetcher:
 
 class _Retry(Exception):
     pass
+
+
+def connect_reason(error: Exception) -> str:
+    """A transport failure in words: the host not found (DNS), refused, or another connection error."""
+    text = str(error).lower()
+    if "name or service not known" in text or "name resolution" in text or "nodename nor servname" in text:
+        return "host not found (DNS)"
+    if "refused" in text:
+        return "connection refused"
+    return f"cannot connect ({type(error).__name__})"
 
 
 def fetch_listed(config, urls_file: Path | None = None, sitemap: str | None = None) -> list[FetchOutcome]:

@@ -179,3 +179,23 @@ def test_requests_to_one_host_are_spaced_by_the_delay(site, tmp_path):
     fetcher([f"{site}/articles/p{i}.html" for i in range(4)])
     gaps = [b - a for a, b in zip(Site.times, Site.times[1:])]
     assert len(Site.times) == 5 and min(gaps) >= 0.25  # robots.txt, then the 4 pages
+
+
+def test_a_refused_connection_and_a_dns_failure_are_named():
+    import httpx
+
+    from ingest.web import connect_reason
+
+    assert connect_reason(httpx.ConnectError("[Errno -2] Name or service not known")) == "host not found (DNS)"
+    assert connect_reason(httpx.ConnectError("[Errno 111] Connection refused")) == "connection refused"
+
+
+def test_a_host_that_refuses_is_a_line_not_a_crash(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    outcome = SiteFetcher(tmp_path / "web", delay=0, timeout=1, retries=0)([f"http://127.0.0.1:{port}/a.html"])
+    assert [o.status for o in outcome] == ["failed"]
+    assert outcome[0].reason == "robots.txt could not be read (connection refused after 1 tries); not fetched"

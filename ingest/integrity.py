@@ -59,9 +59,8 @@ def check_offsets(directory: Path, articles: dict, chunks: list) -> None:
         article = articles.get(c.article_id)
         if article is None or article.text[c.start:c.end] != c.text or not 0 <= c.start < c.end:
             raise IndexDamagedError(f"{Path(directory).name}: chunk {c.id} does not match its article's text")
-        previous_end = c.start
+        previous_end, text = c.start, article.text
         for s in c.sentences:
-            text = article.text
             if not (previous_end <= s.start < s.end <= c.end) or text[s.start].isspace() or text[s.end - 1].isspace():
                 raise IndexDamagedError(f"{Path(directory).name}: a sentence of chunk {c.id} has offsets outside "
                                         "its text")

@@ -2,8 +2,9 @@
 
 This step is pure Python (pysbd does most of the work) and needs no model, so when the model still has
 to be loaded, ``prepare`` runs it in a spawned worker process while the caller loads the model: on two
-cores the two overlap. A thread would not help: both hold the GIL. Small batches are done in this process, where a worker's start-up
-would cost more than it saves; so is everything when no worker can be started.
+cores the two overlap. A thread would not help: both hold the GIL. Small batches are done in this
+process, where a worker's start-up would cost more than it saves; so is everything when no worker can
+be started.
 """
 from __future__ import annotations
 

@@ -1,10 +1,12 @@
 """What an ingest did, file by file, and the text editors read at the end of ``verbatim ingest``."""
 from __future__ import annotations
 
+import json
 import time
-from pathlib import Path
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
 
 from ingest.controls import printable
 
@@ -95,9 +97,6 @@ KEEP_REPORTS = 20
 def save_report(index: Path, report: IngestReport) -> Path:
     """Keep ``report`` as ``<index>/reports/<UTC time>.json`` (its text and its fields); the newest
     KEEP_REPORTS are kept."""
-    import json
-    from datetime import datetime, timezone
-
     folder = Path(index) / REPORTS
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now(timezone.utc)
@@ -113,8 +112,6 @@ def save_report(index: Path, report: IngestReport) -> Path:
 
 def load_reports(index: Path, n: int = 5) -> list[dict]:
     """The newest ``n`` saved reports, newest first (unreadable ones skipped)."""
-    import json
-
     out = []
     for path in sorted((Path(index) / REPORTS).glob("*.json"), reverse=True):
         try:

@@ -13,12 +13,11 @@ gives the sentence scorer and the abstention a semantic signal per sentence.
 """
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
-import sqlite3
 
 from ingest.integrity import check_offsets, content_digest, verify_content
 from ingest.lexical import LexicalIndex, lexical_text

@@ -19,12 +19,12 @@ reason, and loses nothing else: a page that fails keeps its last good copy.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import re
 import time
 import urllib.robotparser
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -93,7 +93,7 @@ class SiteFetcher:
             seen.add(current)
             body = self._get(current, conditional=False)[1]
             if body[:2] == b"\x1f\x8b":
-                body = gzip.decompress(body)
+                body = self._gunzip(body, current)
             try:
                 root = ElementTree.fromstring(body)
             except ElementTree.ParseError as error:
@@ -104,6 +104,17 @@ class SiteFetcher:
             else:
                 pages += [urljoin(current, loc) for loc in locs]
         return list(dict.fromkeys(pages))
+
+    def _gunzip(self, body: bytes, url: str) -> bytes:
+        """A gzipped sitemap, unpacked to at most ``max_bytes`` (a small file can unpack to gigabytes)."""
+        unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out = unpacker.decompress(body, self.max_bytes + 1)
+        except zlib.error as error:
+            raise FetchError(f"sitemap {url} is not valid gzip ({error})") from None
+        if len(out) > self.max_bytes or unpacker.unconsumed_tail:
+            raise FetchError(f"sitemap {url} unpacks to more than {self.max_bytes:,} bytes")
+        return out
 
     # ---- fetching --------------------------------------------------------------------------
     def __call__(self, urls: list[str]) -> list[FetchOutcome]:
@@ -166,12 +177,12 @@ class SiteFetcher:
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > self.max_bytes:
                         raise FetchError(f"too big: {int(declared):,} bytes (limit {self.max_bytes:,})")
-                    body = b""
+                    body = bytearray()
                     for block in response.iter_bytes():
                         body += block
                         if len(body) > self.max_bytes:
                             raise FetchError(f"too big: more than {self.max_bytes:,} bytes")
-                    return response, body
+                    return response, bytes(body)
             except _Retry as error:
                 reason = str(error)
             except httpx.TooManyRedirects:

@@ -7,7 +7,9 @@ example questions, and a sources panel refreshed with each reply. Thumbs up/down
 Endpoints (Gradio API): ``/ask`` (question: str -> reply text with quotes, sources, disclaimer) is
 the public one: ``gradio_client.Client(url).predict("...", api_name="/ask")``. The page's own events
 (``chat``, the like event, the examples) are private, so they neither clash with ``/ask`` nor show in
-the API docs. Nothing about a question is logged; the only thing written is a verdict a reader gives.
+the API docs. Nothing about a question is logged, except, when ``log_unanswered`` is on, the text of
+a question the articles did not answer (``assistant.unanswered``); the other thing written is a
+verdict a reader gives.
 """
 from __future__ import annotations
 
@@ -80,11 +82,15 @@ def build_app(assistant, config) -> gr.Blocks:
     unanswered = UnansweredLog(config.unanswered_path, config.log_unanswered, config.unanswered_days)
     examples = list(assistant.example_questions(4))
 
+    def answered(question: str, history) -> Answer:
+        answer = safe_ask(assistant, question, history)
+        unanswered.record(answer)  # only when log_unanswered is on, and never a crisis message
+        return answer
+
     def chat(message: str, history: list, replies: dict):
         message = message or ""
         asked = [r.question for _, r in sorted(replies.items())]  # this session's earlier questions
-        answer = safe_ask(assistant, message, asked)
-        unanswered.record(answer)  # only when log_unanswered is on, and never a crisis message
+        answer = answered(message, asked)
         history = list(history or []) + [
             {"role": "user", "content": escape(message)},
             {"role": "assistant", "content": render_reply(answer)},
@@ -106,9 +112,7 @@ def build_app(assistant, config) -> gr.Blocks:
     def ask(question: str) -> str:
         """Answer a health question by quoting the articles. Returns the reply text: the quoted
         sentences with [n] markers, the numbered sources, and the medical disclaimer."""
-        answer = safe_ask(assistant, question or "", ())
-        unanswered.record(answer)
-        return api_text(answer)
+        return api_text(answered(question or "", ()))
 
     with gr.Blocks(title="Verbatim", analytics_enabled=False) as demo:
         gr.Markdown("# Verbatim")

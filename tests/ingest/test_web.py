@@ -18,7 +18,7 @@ from ingest.config import Config
 from ingest.pipeline import IngestPipeline
 from ingest.store import IndexStore
 from ingest.version import IndexVersion
-from ingest.web import FetchOutcome, SiteFetcher, fetch_listed
+from ingest.web import FetchError, FetchOutcome, SiteFetcher, fetch_listed
 
 REPO = Path(__file__).resolve().parents[2]
 PAGES = 50
@@ -199,3 +199,12 @@ def test_a_host_that_refuses_is_a_line_not_a_crash(tmp_path):
     outcome = SiteFetcher(tmp_path / "web", delay=0, timeout=1, retries=0)([f"http://127.0.0.1:{port}/a.html"])
     assert [o.status for o in outcome] == ["failed"]
     assert outcome[0].reason == "robots.txt could not be read (connection refused after 1 tries); not fetched"
+
+
+def test_a_gzipped_sitemap_that_unpacks_too_far_is_refused(site, tmp_path):
+    fetcher = SiteFetcher(tmp_path / "web", delay=0, timeout=2, retries=0, max_bytes=1000)
+    bomb = gzip.compress(b"<urlset>" + b" " * 100_000 + b"</urlset>")
+    assert len(bomb) < 1000
+    with pytest.raises(FetchError, match="unpacks to more than 1,000 bytes"):
+        fetcher._gunzip(bomb, f"{site}/bomb.xml.gz")
+    assert fetcher._gunzip(gzip.compress(b"<urlset/>"), "x") == b"<urlset/>"

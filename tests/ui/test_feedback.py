@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import Answer, Citation, Quote
-from assistant.safety import DISCLAIMER
 from ui.feedback import FeedbackStore
 
 FIELDS = {"time", "question", "quotes", "citations", "index_version", "verdict"}

@@ -73,7 +73,7 @@ class Answer:
             self.answer = reply_text(self)
 
     @classmethod
-    def failure(cls, question: str | None, message: str) -> "Answer":
+    def failure(cls, question: str | None, message: str) -> Answer:
         """The one error reply: the reason, in one line, and the disclaimer."""
         return cls(question=question or "", abstained=True, notice=message, error=message)
 

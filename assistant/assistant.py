@@ -8,23 +8,25 @@ abstention, and the quoted reply with citations and the disclaimer.
 """
 from __future__ import annotations
 
-import sys
+import logging
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.answer import Answer
+from assistant.conversation import build_query, user_turns
 from assistant.encoder import load_query_encoder
 from assistant.questions import check_question, raw_limit
 from assistant.responder import Responder, assemble
 from assistant.safety import detect_crisis
-from assistant.conversation import build_query, user_turns
 from assistant.suggest import example_questions
 from ingest.config import Config, load_config
-from ingest.store import IndexStore
 from ingest.manifest import IndexFormatError
+from ingest.store import IndexStore
 from ingest.version import IndexVersion, load_servable
+
+log = logging.getLogger("verbatim")
 
 
 class Assistant:
@@ -39,13 +41,13 @@ class Assistant:
         self._watcher: threading.Thread | None = None
 
     @classmethod
-    def from_index(cls, path: str | Path | None = None, config: Config | None = None, embedder=None) -> "Assistant":
+    def from_index(cls, path: str | Path | None = None, config: Config | None = None, embedder=None) -> Assistant:
         """Load the live version of the index at ``path`` (default: config.index_dir)."""
         config = config or load_config()
         store = IndexStore(Path(path) if path is not None else config.index_dir)
         version, notice = load_servable(store, model=config.model)  # the newest intact one if the live is damaged
         if notice:
-            print(f"verbatim: {notice}", file=sys.stderr, flush=True)
+            log.warning(notice)
         assistant = cls(store, version, config, load_query_encoder(config, embedder=embedder, index_root=store.root))
         if notice and store.live_name():
             assistant._refused.add(store.live_name())  # already reported above
@@ -89,8 +91,8 @@ class Assistant:
                 version = IndexVersion.load(self.store.root / live, model=self.config.model)
             except IndexFormatError as error:  # said once; the version being served stays
                 self._refused.add(live)
-                print(f"verbatim: new index version {live} not loaded ({str(error).splitlines()[0]}); "
-                      f"still serving {self.index_version}", file=sys.stderr, flush=True)
+                log.warning("new index version %s not loaded (%s); still serving %s", live,
+                            str(error).splitlines()[0], self.index_version)
                 return False
             if self.selector is None and self.config.answer_selector == "learned":  # the ingest may have exported it
                 self.selector = self._load_selector()

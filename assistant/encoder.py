@@ -6,13 +6,15 @@ else the sentence-transformers model itself (the same ``ingest.embed.Embedder`` 
 """
 from __future__ import annotations
 
-import sys
+import logging
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from ingest.config import Config
+
+log = logging.getLogger("verbatim")
 
 
 class QueryEncoder(Protocol):
@@ -43,5 +45,5 @@ def load_query_encoder(config: Config, embedder=None, index_root: Path | None = 
         return OnnxQueryEncoder(find_encoder(index_root or config.index_dir, config.model))
     except Exception as error:  # noqa: BLE001 - no export, no onnxruntime, unreadable files: use torch
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        print(f"verbatim: ONNX encoder unavailable ({reason}); using sentence-transformers", file=sys.stderr)
+        log.warning("ONNX encoder unavailable (%s); using sentence-transformers", reason)
     return TorchQueryEncoder(config.model)

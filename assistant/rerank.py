@@ -7,6 +7,8 @@ question's IDF mass that a single sentence of the chunk contains; the reranked s
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from assistant.fitted import lexical
@@ -29,11 +31,15 @@ def best_sentence_coverage(query_weights: dict[str, float], terms: ChunkTerms) -
 
 
 def rerank(scores: np.ndarray, rows: list[int], query_weights: dict[str, float], terms: ChunkTermsCache,
-           weight: float) -> tuple[np.ndarray, list[int]]:
-    """Return (scores with the candidate rows lifted, candidate rows re-sorted)."""
+           weight: float, coverage: Callable[[int], float] | None = None) -> tuple[np.ndarray, list[int]]:
+    """Return (scores with the candidate rows lifted, candidate rows re-sorted). ``coverage(row)``, when
+    given, is ``best_sentence_coverage`` of that row already worked out (a fit asks it many times)."""
     if not weight or not rows:
         return scores, rows
+    if coverage is None:
+        def coverage(row: int) -> float:
+            return best_sentence_coverage(query_weights, terms(row))
     lifted = scores.copy()
     for row in rows:
-        lifted[row] += weight * best_sentence_coverage(query_weights, terms(row))
+        lifted[row] += weight * coverage(row)
     return lifted, sorted(rows, key=lambda r: -lifted[r])

@@ -5,6 +5,8 @@ chunk row, the features behind it, each sentence's cosine to the question, and t
 """
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,14 +62,27 @@ class HybridRetriever:
         features = chunk_features(lexical, dense.chunks, self.article_of, self.n_articles)
         return features, dense.sentences
 
-    def __call__(self, query: str, vector: np.ndarray | None = None, carried: str = "") -> Retrieval:
-        if not self.version.chunks:
-            return Retrieval(np.zeros(0, np.float32), {}, [], np.zeros(0, np.float32), {})
-        features, sentence_dense = self.features(query, vector, carried)
+    def rank(self, features: dict[str, np.ndarray], weights: dict[str, float],
+             coverage: Callable[[int], float] | None = None) -> tuple[np.ndarray, list[int]]:
+        """Fuse the chunk features, keep the best ``candidates`` rows and rerank them by their best
+        sentence (``assistant.rerank``). Args: chunk features, the query's term weights and, optionally,
+        each row's best-sentence coverage already worked out. Returns: (scores per chunk row, rows best first)."""
         scores = self.fusion(features)
         k = min(self.candidates, len(scores))
         part = np.argpartition(-scores, k - 1)[:k]
         rows = [int(i) for i in part[np.argsort(-scores[part], kind="stable")]]
+        return rerank(scores, rows, weights, self.chunk_terms, self.sentence_weight, coverage)
+
+    def with_weights(self, fusion: WeightedFusion, sentence_weight: float) -> HybridRetriever:
+        """The same retriever (sharing its indexes) with other fusion and rerank weights: for fitting them."""
+        other = copy.copy(self)
+        other.fusion, other.sentence_weight = fusion, sentence_weight
+        return other
+
+    def __call__(self, query: str, vector: np.ndarray | None = None, carried: str = "") -> Retrieval:
+        if not self.version.chunks:
+            return Retrieval(np.zeros(0, np.float32), {}, [], np.zeros(0, np.float32), {})
+        features, sentence_dense = self.features(query, vector, carried)
         weights = self.terms.focused_weights(f"{carried} {query}", query, CARRIED_WEIGHT)
-        scores, rows = rerank(scores, rows, weights, self.chunk_terms, self.sentence_weight)
+        scores, rows = self.rank(features, weights)
         return Retrieval(scores, features, rows, sentence_dense, weights)

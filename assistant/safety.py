@@ -92,7 +92,8 @@ _GENERIC = (
     r"\b(?:" + _WANT + r"|going to|gonna|plan to|planning to|thinking about|thinking of|try to|"
     r"trying to) (?:just )?overdose\b",
     r"\boverdose and (?:die|not wake up|never wake up|end it)\b",
-    rf"\b(?:take|taking|swallow|swallowing) (?:a whole bottle|the whole bottle|a handful|a bunch) (?:of )?(?:my )?{_PILLS}\b",
+    r"\b(?:take|taking|swallow|swallowing) (?:a whole bottle|the whole bottle|a handful|a bunch) "
+    rf"(?:of )?(?:my )?{_PILLS}\b",
     r"\bhow (?:many|much) .{0,60}\bto (?:die|kill me|end it|end my life|not wake up)\b",
     r"\bhow (?:to|do i|can i|could i|should i) (?:commit suicide|suicide|die painlessly|end it)\b",
     r"\b(?:painless|painlessly|easiest|easy|quick|quickest|fastest|best|least painful|peaceful|surest) "

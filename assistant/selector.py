@@ -19,8 +19,8 @@ no torch.
 from __future__ import annotations
 
 import json
+import logging
 import math
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +29,8 @@ import numpy as np
 from ingest.embed import available_cores
 from ingest.onnx_export import MODEL_FILE, TOKENIZER_FILE
 from ingest.selector_export import EXPORT_FILE, selector_dir
+
+log = logging.getLogger("verbatim")
 
 
 class OnnxSelector:
@@ -90,7 +92,7 @@ class AnswerSelector:
         self.margin = float(margin)
 
     @classmethod
-    def from_export(cls, directory: Path, threshold: float | None = None) -> "AnswerSelector":
+    def from_export(cls, directory: Path, threshold: float | None = None) -> AnswerSelector:
         model = OnnxSelector(directory)
         s = model.settings
         calibration = (s["calibration"]["a"], s["calibration"]["b"])
@@ -125,6 +127,5 @@ def load_selector(index_root: Path, threshold: float | None = None) -> AnswerSel
         return AnswerSelector.from_export(directory, threshold)
     except Exception as error:  # noqa: BLE001 - no export, no onnxruntime, unreadable files: answer without it
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        print(f"verbatim: answer selector unavailable ({reason}); answers use the lexical scorer",
-              file=sys.stderr)
+        log.warning("answer selector unavailable (%s); answers use the lexical scorer", reason)
         return None

@@ -19,9 +19,9 @@ Features per sentence, each roughly in [0, 1]:
   best_in_chunk  the sentence has its chunk's highest coverage
   dense        cosine between the question and the sentence (MiniLM, stored at ingest)
   dense_gap    that cosine minus the best cosine among the candidates (0 for the closest sentence)
-The weights are a conditional logit (softmax over each question's candidates) fitted on COVID-QA with article-level cross-validation
-(``python -m training.fit``); the shipped values are in assistant/weights/lexical.json, their out-of-fold
-figures in docs/results.md.
+The weights are a conditional logit (softmax over each question's candidates) fitted on COVID-QA with article-level
+cross-validation (``python -m training.fit``); the shipped values are in assistant/weights/lexical.json, their
+out-of-fold figures in docs/results.md.
 
 The weights depend on the size of the corpus: weight = large + smallness * small, where smallness is how
 far ln(chunks in the index) lies below the largest corpus fitted (0 for the 98 COVID-QA articles, about 5
@@ -47,8 +47,8 @@ DEFAULT_SENTENCE_WEIGHTS = dict(lexical()["sentence"]["weights"])  # for the lar
 # per unit of smallness, added to DEFAULT_SENTENCE_WEIGHTS
 DEFAULT_SMALL_CORPUS_WEIGHTS = dict(lexical()["sentence"]["small"])
 SIZE_RANGE = tuple(lexical()["sentence"]["size_range"])  # ln(chunks) of the smallest and largest corpora fitted
-_QUANTITY = re.compile(r"\b(how (many|much|long|often|old|far|large|big|high|low)|what (percent|percentage|proportion|share|"
-                       r"number|year|age|size|dose|rate|ratio)|when)\b", re.I)
+_QUANTITY = re.compile(r"\b(how (many|much|long|often|old|far|large|big|high|low)|"
+                       r"what (percent|percentage|proportion|share|number|year|age|size|dose|rate|ratio)|when)\b", re.I)
 _DIGIT = re.compile(r"\d")
 # what a quantity question asks for -> what a sentence answering it contains (else: any digit)
 _NUMBER_WORD = r"(\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand|half)\b)"
@@ -58,8 +58,9 @@ _ANSWER_TYPES = [
     (re.compile(r"\bwhat (percent|percentage|proportion|share)\b|\bhow (many|much) of\b", re.I),
      re.compile(r"\d\s?%|\bper ?cent\b|\bpercentage\b|\bhalf\b|\bmost\b", re.I)),
     (re.compile(r"\bhow (many|much)\b", re.I), re.compile(_NUMBER_WORD, re.I)),
-    (re.compile(r"\bwhen\b|\bwhat year\b", re.I), re.compile(r"\b(1[89]|20)\d\d\b|\b(january|february|march|april|"
-                                                          r"may|june|july|august|september|october|november|december)\b", re.I)),
+    (re.compile(r"\bwhen\b|\bwhat year\b", re.I),
+     re.compile(r"\b(1[89]|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|november|"
+                r"december)\b", re.I)),
 ]
 
 
@@ -157,7 +158,7 @@ class SentenceScorer:
         shift = smallness(chunks, self.size_range)
         self.vector = np.array([self.weights[n] + shift * self.small[n] for n in SENTENCE_FEATURES], dtype=np.float32)
 
-    def sized(self, chunks: int | None) -> "SentenceScorer":
+    def sized(self, chunks: int | None) -> SentenceScorer:
         return SentenceScorer(self.weights, self.small, chunks, self.size_range)
 
     def __call__(self, candidates: Candidates) -> np.ndarray:

@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +39,7 @@ class UnansweredLog:
         """Keep ``answer``'s question when the articles did not answer it; the stored line, or None."""
         if not self.enabled or not answer.abstained or answer.crisis or answer.notice or answer.error:
             return None
-        entry = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        entry = {"time": datetime.now(UTC).isoformat(timespec="seconds"),
                  "question": answer.question, "nearest": list(answer.suggestions)}
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +51,7 @@ class UnansweredLog:
         """The entries still within ``days``, oldest first; older ones are removed from the file."""
         if not self.path.is_file():
             return []
-        cutoff = datetime.now(timezone.utc) - timedelta(days=self.days)
+        cutoff = datetime.now(UTC) - timedelta(days=self.days)
         kept, dropped = [], 0
         with self._lock:
             for line in self.path.read_text(encoding="utf-8").splitlines():

@@ -5,13 +5,13 @@ never pays for gradio, and ``verbatim --help`` pays for nothing.
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-import ingest  # noqa: F401 - its init switches off every library's network use (ingest.offline)
+from ingest import offline as _offline  # noqa: F401 - importing ingest switches off every library's network use (ingest.offline)
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -25,13 +25,13 @@ ConfigOpt = typer.Option(None, "--config", help="TOML config file.")
 
 @app.command()
 def ingest(
-    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder of articles (default: config corpus_dir)."),
-    index: Optional[Path] = IndexOpt,
+    corpus: Path | None = typer.Option(None, "--corpus", help="Folder of articles (default: config corpus_dir)."),
+    index: Path | None = IndexOpt,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
-    model: Optional[str] = typer.Option(None, "--model", help="sentence-transformers model name or path."),
-    urls: Optional[Path] = typer.Option(None, "--urls", help="File of page URLs (one a line) to fetch first."),
-    sitemap: Optional[str] = typer.Option(None, "--sitemap", help="Sitemap (or sitemap index) URL to fetch first."),
-    config: Optional[Path] = ConfigOpt,
+    model: str | None = typer.Option(None, "--model", help="sentence-transformers model name or path."),
+    urls: Path | None = typer.Option(None, "--urls", help="File of page URLs (one a line) to fetch first."),
+    sitemap: str | None = typer.Option(None, "--sitemap", help="Sitemap (or sitemap index) URL to fetch first."),
+    config: Path | None = ConfigOpt,
 ) -> None:
     """Read the corpus folder (and the site's pages, with --urls / --sitemap), publish a new index
     version, print a report."""
@@ -43,10 +43,10 @@ def ingest(
 
 @app.command()
 def ask(
-    question: Optional[str] = typer.Argument(None, help="The question; omit with --json to read lines from stdin."),
-    index: Optional[Path] = IndexOpt,
+    question: str | None = typer.Argument(None, help="The question; omit with --json to read lines from stdin."),
+    index: Path | None = IndexOpt,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (or one per stdin line)."),
-    config: Optional[Path] = ConfigOpt,
+    config: Path | None = ConfigOpt,
 ) -> None:
     """Answer a question by quoting the articles."""
     from cli import ask_cmd
@@ -56,10 +56,10 @@ def ask(
 
 @app.command()
 def serve(
-    index: Optional[Path] = IndexOpt,
-    host: Optional[str] = typer.Option(None, "--host", help="Bind address (default 127.0.0.1)."),
-    port: Optional[int] = typer.Option(None, "--port", help="Port (default 7860)."),
-    config: Optional[Path] = ConfigOpt,
+    index: Path | None = IndexOpt,
+    host: str | None = typer.Option(None, "--host", help="Bind address (default 127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", help="Port (default 7860)."),
+    config: Path | None = ConfigOpt,
 ) -> None:
     """Start the web chat (Gradio)."""
     from cli import serve_cmd
@@ -69,9 +69,9 @@ def serve(
 
 @app.command()
 def admin(
-    index: Optional[Path] = IndexOpt,
-    port: Optional[int] = typer.Option(None, "--port", help="Port (default: config admin_port, 7861)."),
-    config: Optional[Path] = ConfigOpt,
+    index: Path | None = IndexOpt,
+    port: int | None = typer.Option(None, "--port", help="Port (default: config admin_port, 7861)."),
+    config: Path | None = ConfigOpt,
 ) -> None:
     """Serve the editors' page (password: admin_password or $VERBATIM_ADMIN_PASSWORD)."""
     from ingest.config import load_config
@@ -80,7 +80,7 @@ def admin(
         cfg = load_config(config).with_overrides(index_dir=index, admin_port=port)
     except (FileNotFoundError, ValueError) as error:
         typer.echo(f"verbatim admin: {error}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     from ui.admin import serve_admin
 
     raise typer.Exit(serve_admin(cfg, config))
@@ -89,16 +89,17 @@ def admin(
 @app.command(name="eval")
 def eval_(
     cases: Path = typer.Argument(..., help="Regression cases, JSONL."),
-    index: Optional[Path] = IndexOpt,
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Earlier report to compare with."),
-    save: Optional[Path] = typer.Option(None, "--save", help="Write this run's report here."),
+    index: Path | None = IndexOpt,
+    baseline: Path | None = typer.Option(None, "--baseline", help="Earlier report to compare with."),
+    save: Path | None = typer.Option(None, "--save", help="Write this run's report here."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-    config: Optional[Path] = ConfigOpt,
+    config: Path | None = ConfigOpt,
 ) -> None:
     """Run a Q&A regression suite; non-zero exit when quality drops."""
     from cli import eval_cmd
 
-    raise typer.Exit(eval_cmd.run(cases=cases, index=index, baseline=baseline, save=save, as_json=as_json, config=config))
+    raise typer.Exit(eval_cmd.run(cases=cases, index=index, baseline=baseline, save=save, as_json=as_json,
+                                  config=config))
 
 
 @bench_app.command("covidqa")
@@ -106,7 +107,7 @@ def bench_covidqa(
     data: Path = typer.Option(..., "--data", help="Path to covidqa.json (or its folder)."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
     peers: bool = typer.Option(False, "--peers", help="Add rows for peer systems when installed."),
-    config: Optional[Path] = ConfigOpt,
+    config: Path | None = ConfigOpt,
 ) -> None:
     """COVID-QA: ingest the 98 articles, run the 1,380 questions, print the table."""
     from cli import bench_cmd
@@ -117,7 +118,7 @@ def bench_covidqa(
 @app.command()
 def feedback(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
-    config: Optional[Path] = ConfigOpt,
+    config: Path | None = ConfigOpt,
 ) -> None:
     """List readers' thumbs up/down, the replies marked bad first."""
     from cli import feedback_cmd
@@ -126,7 +127,7 @@ def feedback(
 
 
 @app.command(name="config")
-def show_config(config: Optional[Path] = ConfigOpt) -> None:
+def show_config(config: Path | None = ConfigOpt) -> None:
     """Print the configuration in force."""
     import json
 
@@ -136,7 +137,19 @@ def show_config(config: Optional[Path] = ConfigOpt) -> None:
 
 
 def main() -> None:
+    _notices_to_stderr()
     app()
+
+
+def _notices_to_stderr() -> None:
+    """The library's notices (logger ``verbatim``: a fallback taken, a damaged version passed over) as
+    one ``verbatim: ...`` line each on stderr."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("verbatim: %(message)s"))
+    log = logging.getLogger("verbatim")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
 
 
 if __name__ == "__main__":

@@ -35,7 +35,8 @@ def run(index: Path | None, host: str | None, port: int | None, config: Path | N
     try:
         assistant = Assistant.from_index(cfg.index_dir, config=cfg)
     except Exception as error:  # an unusable index (no live version, wrong format, model missing)
-        return _fail(f"cannot load index {cfg.index_dir}: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
+        return _fail(f"cannot load index {cfg.index_dir}: "
+                     f"{str(error).splitlines()[0] if str(error) else type(error).__name__}")
     try:
         serve(assistant, cfg)
     except KeyboardInterrupt:

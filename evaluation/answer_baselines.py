@@ -26,7 +26,8 @@ def bm25_within(question: str, texts: list[str], k1: float = 1.5, b: float = 0.7
 
 
 def cosine_scores(encoder, groups) -> list[np.ndarray]:
-    """Per group (``evaluation.answer_sets.Group``), each text's cosine to the question (``encoder(texts) -> normalised vectors``)."""
+    """Per group (``evaluation.answer_sets.Group``), each text's cosine to the question
+    (``encoder(texts) -> normalised vectors``)."""
     texts = list(dict.fromkeys([g.question for g in groups] + [t for g in groups for t in g.texts]))
     table = dict(zip(texts, encoder(texts)))
     return [np.array([float(table[g.question] @ table[t]) for t in g.texts], np.float32) for g in groups]

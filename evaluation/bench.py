@@ -59,7 +59,8 @@ def build_index(dataset: CovidQA, config: Config, progress: bool = False) -> tup
         figures = {"ingest_seconds": round(report.seconds, 2), "embed_seconds": round(report.embed_seconds, 2),
                    "export_seconds": round(report.export_seconds, 2), "export": report.export,
                    "phases": report.phases,
-                   "chunks": report.chunks, "articles": report.count("added") + report.count("updated") + report.count("unchanged")}
+                   "chunks": report.chunks,
+                   "articles": report.count("added") + report.count("updated") + report.count("unchanged")}
         figures |= bare_encode_figures(pipeline, index, config)
         figures_file.write_text(json.dumps(figures, indent=1))
     return index, json.loads(figures_file.read_text())
@@ -89,7 +90,8 @@ def latency(index: Path, questions: list[str], config: Config) -> dict:
         started = time.perf_counter()
         assistant.ask(question)
         times.append((time.perf_counter() - started) * 1000)
-    return {"ask_p50_ms": round(float(np.percentile(times, 50)), 2), "ask_p95_ms": round(float(np.percentile(times, 95)), 2)}
+    return {"ask_p50_ms": round(float(np.percentile(times, 50)), 2),
+            "ask_p95_ms": round(float(np.percentile(times, 95)), 2)}
 
 
 def machine() -> dict:
@@ -190,19 +192,23 @@ def render(result: BenchResult) -> str:
 
     lines += peer_lines(result.rows, ing)
     seconds = ing.get("ingest_seconds") or 0
-    rate = f"{ing.get('chunks', 0) / seconds:.1f} chunks/s, {ing.get('bare_encode_texts', 0) / seconds:.0f} sentences/s" \
+    rate = f"{ing.get('chunks', 0) / seconds:.1f} chunks/s, " \
+        f"{ing.get('bare_encode_texts', 0) / seconds:.0f} sentences/s" \
         if seconds else "n/a"
     when = "this run" if ing.get("this_run") else "the run that built the cache"
     steps = ", ".join(f"{name} {value:.1f} s" for name, value in ing.get("phases", {}).items())
     export = {"linked": "ONNX encoder linked from this machine's cache", "exported": "ONNX encoder exported",
-              "present": "ONNX encoder already in the index", "skipped": "ONNX export skipped"}.get(ing.get("export"), "")
-    lines.append(f"ingest ({when}): {ing.get('articles')} articles, {ing.get('chunks')} chunks, {ing.get('bare_encode_texts')} "
-                 f"sentences in {seconds} s ({rate}); steps: {steps or 'n/a'}" + (f" ({export})" if export else "")
+              "present": "ONNX encoder already in the index",
+              "skipped": "ONNX export skipped"}.get(ing.get("export"), "")
+    lines.append(f"ingest ({when}): {ing.get('articles')} articles, {ing.get('chunks')} chunks, "
+                 f"{ing.get('bare_encode_texts')} sentences in {seconds} s ({rate}); steps: {steps or 'n/a'}"
+                 + (f" ({export})" if export else "")
                  + f"; bare model.encode of the same sentence texts {ing.get('bare_encode_seconds')} s; "
                  f"ratio {ing.get('ratio_to_bare_encode')}")
     s = result.speed
     if s:
-        lines.append(f"cold `verbatim ask`: {s.get('cold_ask_s')} s wall; `verbatim serve` ready in {s.get('ready_s')} s, "
+        lines.append(f"cold `verbatim ask`: {s.get('cold_ask_s')} s wall; "
+                     f"`verbatim serve` ready in {s.get('ready_s')} s, "
                      f"RSS {s.get('rss_mb_after_20')} MB after 20 questions")
     m = result.machine
     lines.append(f"machine: {m.get('cpu')}, {m.get('cores')} cores, Python {m.get('python')}")

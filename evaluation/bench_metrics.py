@@ -4,27 +4,24 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.abstain import AbstainPolicy
+from assistant.answer_step import AnswerStep
 from assistant.fusion import WeightedFusion
 from assistant.sentence_scorer import SentenceScorer
-from evaluation.harness import Harness
+from evaluation.harness import Harness, reading_order
 from evaluation.holdout import HeldOut
 from evaluation.retrieval_metrics import KS
 
 
 def answer_step(h: Harness, q, cands, scorer: SentenceScorer, policy: AbstainPolicy, max_quotes: int,
                 selector=None, abstain_by: str = "lexical") -> tuple[list[int], bool]:
-    """The product's answering step on one question's candidates -> (picked indices in reading order,
-    abstained). With ``selector`` (assistant.selector.AnswerSelector) as the default product answers
-    (``abstain_by`` as in the config); without, as ``answer_selector = "lexical"``."""
-    picked, sentence_scores = h.answer(q, cands, scorer, max_quotes)
-    abstained = policy(h.signals(q, cands, sentence_scores))
-    if selector is None:
-        return picked, abstained
-    selection = selector(q.target.item.question, cands.texts, sentence_scores)
-    picked = h.pick(cands, selection.scores, max_quotes, selector.margin) if len(cands.keys) else []
-    if abstain_by == "selector":
-        abstained = selector.abstains(selection) or not len(cands.keys)
-    return picked, abstained
+    """The product's answering step (``AnswerStep``) on one question's candidates -> (picked indices in
+    reading order, abstained); the quotes are chosen even when it abstains. With ``selector``
+    (assistant.selector.AnswerSelector) as the default product answers (``abstain_by`` as in the config);
+    without, as ``answer_selector = "lexical"``."""
+    step = AnswerStep(scorer.sized(len(h.version.chunks)), policy, selector, abstain_by, max_quotes)
+    decision = step(q.target.item.question, cands, h.version.chunks, h.terms.unknown_share(q.weights),
+                    choose_anyway=True)
+    return reading_order(cands, decision.picks), decision.abstained
 
 
 def system_row(h: Harness, held_out: HeldOut, fusion: WeightedFusion, sentence_weight: float,

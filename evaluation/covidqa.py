@@ -32,7 +32,7 @@ class CovidQA:
     digest: str  # sha256 of the data file, for caches
 
     @classmethod
-    def load(cls, path: Path) -> "CovidQA":
+    def load(cls, path: Path) -> CovidQA:
         path = Path(path)
         if path.is_dir():
             path = path / "covidqa.json"

@@ -1,26 +1,25 @@
 """Runs Verbatim's answering steps over COVID-QA questions with any weights, for fitting and the bench.
 
-The product's own components are used (chunk features, WeightedFusion, the rerank rule,
-sentence_candidates, SentenceScorer, choose_sentences); what is precomputed here is only what does not
-depend on the weights (features per question, every chunk's best-sentence coverage), so a grid search
-is fast and its figures are those of ``Assistant.ask`` with the same weights.
+The product's own parts are called (``HybridRetriever.rank`` with the weights tried, sentence_candidates,
+SentenceScorer, choose_sentences, ``AnswerStep``); what is kept between calls is only what does not
+depend on the weights (each question's chunk features, and each row's best-sentence coverage once
+worked out), so a grid search is fast and its figures are those of ``Assistant.ask`` with the same weights.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from assistant.abstain import abstain_signals
-from assistant.fusion import WeightedFusion
-from assistant.retriever import HybridRetriever
 from assistant.compose import Pick, display_groups
+from assistant.fusion import WeightedFusion
+from assistant.rerank import best_sentence_coverage
+from assistant.retriever import HybridRetriever
 from assistant.selection import RUNNER_UP_MARGIN, choose_sentences
 from assistant.sentence_scorer import Candidates, SentenceScorer, sentence_candidates
-from assistant.terms import sentence_tokens
-from evaluation.covidqa import coverage
-from evaluation.retrieval_metrics import GoldTarget, top_rows
+from evaluation.covidqa import QAItem, coverage
+from evaluation.retrieval_metrics import GoldTarget
 from ingest.version import IndexVersion
 
 
@@ -29,60 +28,40 @@ class QuestionData:
     target: GoldTarget
     features: dict[str, np.ndarray]  # chunk features (bm25, dense, article, dense_article)
     weights: dict[str, float]  # the question's term IDF weights
-    best_sentence: np.ndarray  # per chunk: best single-sentence share of the question's IDF mass
     sentence_dense: np.ndarray  # per sentence row: cosine to the question
+    coverage: dict[int, float] = field(default_factory=dict)  # chunk row -> best-sentence coverage, as asked
 
 
 class Harness:
     def __init__(self, version: IndexVersion, encoder, targets: list[GoldTarget], candidates: int = 50):
         self.version = version
         self.candidates = candidates
-        self.retriever = HybridRetriever(version, encoder, WeightedFusion())
+        self.retriever = HybridRetriever(version, encoder, WeightedFusion(), candidates)
         self.terms = self.retriever.terms
-        self._sentence_matrix()
         vectors = encoder([t.item.question for t in targets])
-        self.data = []
-        for t, v in zip(targets, vectors):
-            weights = self.terms.weights(t.item.question)
-            features, sentence_dense = self.retriever.features(t.item.question, v)
-            self.data.append(QuestionData(t, features, weights, self._best_sentence(weights), sentence_dense))
+        self.data = [self._question(t, v) for t, v in zip(targets, vectors)]
 
-    def _sentence_matrix(self) -> None:
-        vocab = {t: i for i, t in enumerate(sorted(self.terms.df))}
-        rows, cols, owner = [], [], []
-        for chunk in self.version.chunks:
-            text = self.version.articles[chunk.article_id].text
-            for s in chunk.sentences:
-                r = len(owner)
-                owner.append(chunk.id)
-                for token in sentence_tokens(text[s.start:s.end]):
-                    if token in vocab:
-                        rows.append(r)
-                        cols.append(vocab[token])
-        self.vocab = vocab
-        self.sentences = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(owner), len(vocab)))
-        self.sentence_owner = np.array(owner, dtype=np.int64)
+    def _question(self, target: GoldTarget, vector: np.ndarray) -> QuestionData:
+        question = target.item.question
+        features, sentence_dense = self.retriever.features(question, vector)
+        weights = self.terms.focused_weights(question, question)  # as the retriever weighs a first question
+        return QuestionData(target, features, weights, sentence_dense)
 
-    def _best_sentence(self, weights: dict[str, float]) -> np.ndarray:
-        total = sum(weights.values()) or 1.0
-        q = np.zeros(len(self.vocab), np.float32)
-        for t, w in weights.items():
-            if t in self.vocab:
-                q[self.vocab[t]] = w
-        per_sentence = self.sentences @ q / total
-        best = np.zeros(len(self.version.chunks), np.float32)
-        np.maximum.at(best, self.sentence_owner, per_sentence)
-        return best
+    def asked(self, questions: list[str]) -> list[QuestionData]:
+        """Questions with no gold answer (off-topic ones), prepared as the product would see them."""
+        vectors = self.retriever.encoder(questions)
+        return [self._question(GoldTarget(QAItem(-1, text, "", "", 0.0), None, frozenset()), v)
+                for text, v in zip(questions, vectors)]
 
     def retrieve(self, q: QuestionData, fusion: WeightedFusion, sentence_weight: float) -> tuple[np.ndarray, list[int]]:
-        """Stage 1 (fusion) then the rerank rule on the top ``candidates``; -> (scores, rows best first)."""
-        scores = fusion(q.features).astype(np.float32)
-        rows = top_rows(scores, self.candidates)
-        if sentence_weight:
-            scores = scores.copy()
-            scores[rows] += sentence_weight * q.best_sentence[rows]
-            rows = sorted(rows, key=lambda r: -scores[r])
-        return scores, rows
+        """The product's ranking (``HybridRetriever.rank``) with these weights; -> (scores, rows best first).
+        Only the best-sentence coverage of each row is kept between calls: it does not depend on the weights."""
+        def coverage(row: int) -> float:
+            if row not in q.coverage:
+                q.coverage[row] = best_sentence_coverage(q.weights, self.retriever.chunk_terms(row))
+            return q.coverage[row]
+
+        return self.retriever.with_weights(fusion, sentence_weight).rank(q.features, q.weights, coverage)
 
     def candidates_for(self, q: QuestionData, scores: np.ndarray, rows: list[int], top_k: int) -> Candidates:
         return sentence_candidates(q.weights, rows[:top_k], scores, self.version.chunks, self.version.articles,
@@ -111,10 +90,7 @@ class Harness:
 
     def pick(self, cands: Candidates, scores: np.ndarray, max_quotes: int, margin: float = RUNNER_UP_MARGIN):
         """The product's choice given sentence scores -> picked candidate indices in reading order."""
-        picks = [Pick(row, i, score) for (row, i), score in
-                 choose_sentences(cands, scores, self.version.chunks, max_quotes, margin)]
-        index = {key: i for i, key in enumerate(cands.keys)}
-        return [index[(p.row, p.sentence)] for group in display_groups(picks) for p in group]
+        return reading_order(cands, choose_sentences(cands, scores, self.version.chunks, max_quotes, margin))
 
     def signals(self, q: QuestionData, cands: Candidates, sentence_scores: np.ndarray):
         unknown = self.terms.unknown_share(q.weights)
@@ -127,3 +103,11 @@ class Harness:
         cands = self.candidates_for(q, scores, rows, top_k)
         _, sentence_scores = self.answer(q, cands, scorer, max_quotes)
         return self.signals(q, cands, sentence_scores)
+
+
+def reading_order(cands: Candidates, chosen: list[tuple[tuple[int, int], float]]) -> list[int]:
+    """Chosen sentences (``choose_sentences``, ``Decision.picks``) -> their candidate indices in the order
+    a reader sees them (``display_groups``)."""
+    index = {key: i for i, key in enumerate(cands.keys)}
+    picks = [Pick(row, i, score) for (row, i), score in chosen]
+    return [index[(p.row, p.sentence)] for group in display_groups(picks) for p in group]

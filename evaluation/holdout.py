@@ -96,7 +96,7 @@ class HeldOut:
 
     @classmethod
     def build(cls, full: Harness, dataset: CovidQA, config: Config, work: Path,
-              subsets: SubsetIndexes | None = None) -> "HeldOut":
+              subsets: SubsetIndexes | None = None) -> HeldOut:
         """``subsets``: share one with other builds, so questions and vectors are looked up once."""
         folds = article_folds(q.target.item.article for q in full.data)
         subsets = subsets or SubsetIndexes(full, dataset, config)

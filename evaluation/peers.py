@@ -10,7 +10,6 @@ optional extra ``bench``) a notice is printed and no rows are returned.
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -51,8 +50,6 @@ def peer_rows(data: Path, config: Config, index: Path | None = None, version: In
 
 def txtai_embeddings(config: Config):
     """A txtai Embeddings: hybrid BM25 + the configured sentence-transformers model, offline, no content store."""
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
     import torch
     from txtai import Embeddings
 

@@ -106,7 +106,8 @@ def render_table(report: dict, failures_only: bool = True) -> str:
     if shown:
         lines += ["", "Failed cases:" if failures_only else "Cases:"]
         for r in shown:
-            lines.append(f"  {'PASS' if r['passed'] else 'FAIL'} {r['id']} ({r['kind']}): {'; '.join(r['reasons']) or 'ok'}")
+            lines.append(f"  {'PASS' if r['passed'] else 'FAIL'} {r['id']} ({r['kind']}): "
+                         f"{'; '.join(r['reasons']) or 'ok'}")
             for quote in r["quotes"]:
                 lines.append(f"      quoted: {quote[:150]}")
     return "\n".join(lines)

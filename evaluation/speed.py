@@ -92,7 +92,7 @@ def encoder_threads(index: Path, questions: list[str], embedder) -> dict:
     directory, cores, result = find_encoder(index, embedder.name), available_cores(), {}
     for threads in sorted({1, cores}):
         onnx = OnnxQueryEncoder(directory, threads=threads)
-        result[f"onnx_{threads}_threads"] = latency_ms(lambda q: onnx([q]), questions)
+        result[f"onnx_{threads}_threads"] = latency_ms(lambda q, onnx=onnx: onnx([q]), questions)
         torch.set_num_threads(threads)
         result[f"torch_{threads}_threads"] = latency_ms(lambda q: embedder([q]), questions)
     torch.set_num_threads(cores)

@@ -154,7 +154,8 @@ def _empty_headings(blocks: list[Block], gone: set[int]) -> set[int]:
         if i in gone:
             continue
         b = blocks[i]
-        if b.kind == "heading" and (next_block is None or (next_block.kind == "heading" and next_block.level <= b.level)):
+        if b.kind == "heading" and (next_block is None
+                                    or (next_block.kind == "heading" and next_block.level <= b.level)):
             empty.add(i)
             continue
         next_block = b

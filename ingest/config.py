@@ -75,7 +75,7 @@ class Config:
     admin_password: str = ""
     admin_port: int = 7861
 
-    def with_overrides(self, **values) -> "Config":
+    def with_overrides(self, **values) -> Config:
         """Return a copy with every non-None value applied (paths coerced to Path)."""
         kept = {k: v for k, v in values.items() if v is not None}
         unknown = set(kept) - {f.name for f in dataclasses.fields(self)}
@@ -89,7 +89,8 @@ class Config:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {kept[name]!r}")
         for name, (low, high) in INTEGER_RANGES.items():
             value = kept.get(name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or not low <= value <= high):
                 raise ValueError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
         for name, (low, high) in NUMBER_RANGES.items():
             value = kept.get(name)

@@ -42,10 +42,6 @@ class Embedder:
     """``Embedder(name)(texts) -> np.ndarray`` of shape (len(texts), dim), normalised float32."""
 
     def __init__(self, name: str = PACKAGED_MODEL, batch_size: int = 32):
-        os.environ["HF_HUB_OFFLINE"] = "1"
-        os.environ["TRANSFORMERS_OFFLINE"] = "1"
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         import torch
         import transformers.utils.logging as transformers_logging
         from sentence_transformers import SentenceTransformer

@@ -44,7 +44,7 @@ class FurnitureRules:
     sentences: tuple[re.Pattern, ...] = ()  # furniture sentences inside a real paragraph
 
     @classmethod
-    def load(cls, corpus_dir: Path | None = None) -> "FurnitureRules":
+    def load(cls, corpus_dir: Path | None = None) -> FurnitureRules:
         """Packaged default patterns plus ``<corpus_dir>/.verbatim.toml`` ``[furniture]`` drop/keep/
         drop_sentences."""
         drop, sentences = _patterns(PATTERNS_FILE), _patterns(SENTENCE_PATTERNS_FILE)
@@ -101,7 +101,8 @@ def teaser_runs(blocks: list[Block], title: str | None = None) -> set[int]:
             blurbs = [blocks[k + 1].text for k in pairs]
             heads = {blocks[k].text.casefold() for k in pairs}
             promotional = sum(bool(_CALL_TO_ACTION.search(b)) for b in blurbs) * 2 >= len(blurbs)
-            under_related = i > 0 and blocks[i - 1].kind == "heading" and bool(_RELATED_HEADING.search(blocks[i - 1].text))
+            under_related = (i > 0 and blocks[i - 1].kind == "heading"
+                             and bool(_RELATED_HEADING.search(blocks[i - 1].text)))
             self_teaser = bool(title) and title.casefold() in heads and any(
                 b.kind == "heading" and b.text.casefold() == title.casefold() for b in blocks[:i])
             if promotional or under_related or self_teaser:
@@ -131,8 +132,10 @@ def link_runs(blocks: list[Block]) -> set[int]:
         while j < n and _link_like(blocks[j]):
             j += 1
         if j > i:
-            under_related = i > 0 and blocks[i - 1].kind == "heading" and bool(_RELATED_HEADING.search(blocks[i - 1].text))
-            at_edge = not any(b.kind != "heading" for b in blocks[:i]) or not any(b.kind != "heading" for b in blocks[j:])
+            under_related = (i > 0 and blocks[i - 1].kind == "heading"
+                             and bool(_RELATED_HEADING.search(blocks[i - 1].text)))
+            at_edge = (not any(b.kind != "heading" for b in blocks[:i])
+                       or not any(b.kind != "heading" for b in blocks[j:]))
             if (under_related and j - i >= 2) or (at_edge and j - i >= 3):
                 found.update(range(i, j))
             i = j

@@ -46,7 +46,7 @@ class LexicalIndex:
         self.bm25 = bm25
 
     @classmethod
-    def build(cls, texts: list[str]) -> "LexicalIndex":
+    def build(cls, texts: list[str]) -> LexicalIndex:
         import bm25s
 
         bm25 = bm25s.BM25()
@@ -57,7 +57,7 @@ class LexicalIndex:
         self.bm25.save(str(directory), show_progress=False)
 
     @classmethod
-    def load(cls, directory: Path) -> "LexicalIndex":
+    def load(cls, directory: Path) -> LexicalIndex:
         import bm25s
 
         return cls(bm25s.BM25.load(str(directory), show_progress=False, verbosity=0))

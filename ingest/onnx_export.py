@@ -21,13 +21,14 @@ import logging
 import os
 import re
 import shutil
-import sys
 import uuid
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+log = logging.getLogger("verbatim")
 
 ENCODERS = "encoders"
 MODEL_FILE = "model.onnx"
@@ -239,6 +240,6 @@ def ensure_export(final_dir: Callable[[], Path], shared_dir: Callable[[], Path],
     except Exception as error:  # noqa: BLE001 - an export failure must never stop an ingest
         reason = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()
         reason = reason[0] if reason else type(error).__name__
-        print("verbatim: " + notice.format(reason), file=sys.stderr)
+        log.warning(notice.format(reason))
         on_status("skipped")
         return None

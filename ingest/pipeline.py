@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -222,7 +222,7 @@ class IngestPipeline:
                       and hashes.get(rel) == stored[rel].article.content_hash},
             "counts": {"articles": len(stored), "chunks": len(chunks),
                        "sentences": sum(len(c.sentences) for c in chunks)},
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         staging = store.new_staging()
         file_rows = [{"path": o.path, "status": o.status, "reason": o.reason} for o in report.outcomes]

@@ -5,7 +5,7 @@ import json
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.controls import printable
@@ -99,7 +99,7 @@ def save_report(index: Path, report: IngestReport) -> Path:
     KEEP_REPORTS are kept."""
     folder = Path(index) / REPORTS
     folder.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     path = folder / f"{now.strftime('%Y%m%dT%H%M%S%fZ')}.json"
     data = {"time": now.isoformat(timespec="seconds"), "text": report.render(), "report": report.to_json()}
     temporary = path.with_name(path.name + ".part")

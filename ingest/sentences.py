@@ -39,7 +39,7 @@ def _search_present_abbreviations(self, text):
             continue
         if _PLAIN_ABBREVIATION.fullmatch(stripped) and stripped + "." not in lowered:
             continue
-        abbrev_match = re.findall(r"(?:^|\s|\r|\n){}".format(stripped), text, flags=re.IGNORECASE)
+        abbrev_match = re.findall(rf"(?:^|\s|\r|\n){stripped}", text, flags=re.IGNORECASE)
         if not abbrev_match:
             continue
         next_word_start = r"(?<={" + str(re.escape(stripped)) + "} ).{1}"

@@ -78,7 +78,7 @@ class IndexVersion:
         return self._sentence_start
 
     @classmethod
-    def load(cls, directory: Path, model: str | None = None) -> "IndexVersion":
+    def load(cls, directory: Path, model: str | None = None) -> IndexVersion:
         """Load a published version; IndexDamagedError (one line) when its files are not what was
         published or cannot be read, IndexFormatError when it is another format or model."""
         directory = Path(directory)
@@ -94,7 +94,7 @@ class IndexVersion:
             raise IndexDamagedError(f"{directory.name}: unreadable ({reason})") from error
 
     @classmethod
-    def _read(cls, directory: Path, manifest: dict) -> "IndexVersion":
+    def _read(cls, directory: Path, manifest: dict) -> IndexVersion:
         import faiss
 
         articles = {aid: s.article for aid, s in read_articles(directory / META).items()}

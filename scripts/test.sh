@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages; Debian's chromium for the browser tests, strace for
-# the network audit and a TTF font for the PDF fixtures), then run the whole suite.
+# the network audit and a TTF font for the PDF fixtures), check the code with ruff, then run the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -17,4 +17,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 export HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
+.venv/bin/python -m ruff check --quiet . || { echo "ruff found the problems above (fix them, or run: .venv/bin/ruff check --fix .)" >&2; exit 1; }
 exec .venv/bin/python -m pytest -q "$@"

@@ -12,7 +12,7 @@ from dataclasses import astuple, dataclass
 import numpy as np
 
 from assistant.abstain import AbstainPolicy, AbstainSignals
-from evaluation.harness import Harness, QuestionData
+from evaluation.harness import Harness
 from evaluation.holdout import HeldOut, article_folds
 from training.one_article import OneArticleCorpora
 
@@ -33,18 +33,7 @@ OFF_TOPIC = [
 
 
 def _off_topic(h: Harness, fusion, sentence_weight, scorer) -> list[AbstainSignals]:
-    from evaluation.covidqa import QAItem
-    from evaluation.retrieval_metrics import GoldTarget
-
-    vectors = h.retriever.encoder(OFF_TOPIC)
-    out = []
-    for text, v in zip(OFF_TOPIC, vectors):
-        weights = h.terms.weights(text)
-        features, sentence_dense = h.retriever.features(text, v)
-        q = QuestionData(GoldTarget(QAItem(-1, text, "", "", 0.0), None, frozenset()),
-                         features, weights, h._best_sentence(weights), sentence_dense)
-        out.append(h.question_signals(q, fusion, sentence_weight, scorer))
-    return out
+    return [h.question_signals(q, fusion, sentence_weight, scorer) for q in h.asked(OFF_TOPIC)]
 
 
 NEGATIVE_COSTS = (1.0, 2.0, 4.0, 8.0, 16.0)
@@ -66,7 +55,7 @@ class AbstainData:
     one_pos_folds: np.ndarray  # (corpus article's fold, question article's fold) per one_pos row
     one_neg_folds: np.ndarray
 
-    def train(self, f: int) -> "AbstainData":
+    def train(self, f: int) -> AbstainData:
         """Rows touching no article of fold ``f``."""
         keep, keep_pos, keep_neg = self.folds != f, (self.one_pos_folds != f).all(1), (self.one_neg_folds != f).all(1)
         return AbstainData(self.pos[keep], self.neg[keep], self.off, self.one_pos[keep_pos], self.one_neg[keep_neg],

@@ -32,15 +32,22 @@ import numpy as np
 from assistant.fitted import LEXICAL_FILE
 from assistant.fusion import WeightedFusion
 from assistant.sentence_scorer import SentenceScorer
-from training.abstain_fit import abstain_data, fit_abstention
 from evaluation.covidqa import CovidQA
 from evaluation.harness import Harness
 from evaluation.holdout import FOLDS, HeldOut, SubsetIndexes, article_folds
+from ingest.config import Config
+from training.abstain_fit import abstain_data, fit_abstention
 from training.misses import miss_profile, ranking_shares
 from training.one_article import OneArticleCorpora
-from training.sentence_fit import (fit_sentence_weights, fold_sentence_weights, hit_figures, margin_sweep,
-                                     out_of_fold, prepare_sentences, prepare_small)
-from ingest.config import Config
+from training.sentence_fit import (
+    fit_sentence_weights,
+    fold_sentence_weights,
+    hit_figures,
+    margin_sweep,
+    out_of_fold,
+    prepare_sentences,
+    prepare_small,
+)
 
 QUOTES_PER_ANSWER = 1.8  # the widest margin whose quotes per answer stay within this (as for the selector)
 RETRIEVAL_GRID = {"dense": [0.25, 0.5, 0.75, 1.0, 1.5], "article": [0, 0.2, 0.4], "dense_article": [0, 0.3],
@@ -89,7 +96,8 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/covidqa")
     parser.add_argument("--save", action="store_true",
-                        help=f"write the values chosen on all folds to {LEXICAL_FILE.relative_to(LEXICAL_FILE.parents[2])}")
+                        help="write the values chosen on all folds to "
+                             f"{LEXICAL_FILE.relative_to(LEXICAL_FILE.parents[2])}")
     args = parser.parse_args()
     from evaluation.bench_data import load_bench
 
@@ -121,7 +129,8 @@ def main() -> None:
         margins = margin_sweep(h, prepared, sentence_all)
         print(json.dumps({"margins": margins}))
         print(json.dumps({"misses": miss_profile(h, prepared, SentenceScorer(**sentence_all))}))
-        print(json.dumps({"ranking_oof": ranking_shares(h, prepared, [SentenceScorer(**fold_weights[f]) for f in folds])}))
+        print(json.dumps({"ranking_oof": ranking_shares(h, prepared,
+                                                        [SentenceScorer(**fold_weights[f]) for f in folds])}))
         data = abstain_data(h, held_out, one_article, fusion, chosen["sentence"], SentenceScorer(**sentence_all),
                             folds)
         abstention = fit_abstention(data)

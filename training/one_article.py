@@ -45,7 +45,7 @@ class OneArticleCorpora:
 
     @classmethod
     def build(cls, full: Harness, dataset: CovidQA, config: Config, work: Path, seed: int = 0,
-              subsets: SubsetIndexes | None = None) -> "OneArticleCorpora":
+              subsets: SubsetIndexes | None = None) -> OneArticleCorpora:
         subsets = subsets or SubsetIndexes(full, dataset, config)
         items = [q.target.item for q in full.data]
         rng = random.Random(seed)

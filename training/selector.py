@@ -45,8 +45,8 @@ OFF_TOPIC_TRAIN, OFF_TOPIC_EVAL = 400, 300
 
 
 def load_groups(index: Path, data: Path) -> dict[str, list[d.Group]]:
-    from training.abstain_fit import OFF_TOPIC
     from evaluation.bench_data import load_bench
+    from training.abstain_fit import OFF_TOPIC
 
     h = load_bench(index, data / "covidqa")
     covid = d.covidqa_groups(h)
@@ -69,17 +69,11 @@ def off_topic_shortlists(h, questions: list[str], dataset: str) -> list[d.Group]
     from assistant.fusion import WeightedFusion
     from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
     from assistant.sentence_scorer import SentenceScorer
-    from evaluation.covidqa import QAItem
-    from evaluation.harness import QuestionData
-    from evaluation.retrieval_metrics import GoldTarget
 
     scorer = SentenceScorer(chunks=len(h.version.chunks))
     out = []
-    for text, v in zip(questions, h.retriever.encoder(questions)):
-        weights = h.terms.weights(text)
-        features, sentence_dense = h.retriever.features(text, v)
-        q = QuestionData(GoldTarget(QAItem(-1, text, "", "", 0.0), None, frozenset()),
-                         features, weights, h._best_sentence(weights), sentence_dense)
+    for q in h.asked(questions):
+        text = q.target.item.question
         scores, rows = h.retrieve(q, WeightedFusion(), DEFAULT_SENTENCE_WEIGHT)
         cands = h.candidates_for(q, scores, rows, 5)
         if not len(cands.keys):
@@ -211,8 +205,8 @@ def figures(groups: list[d.Group], logits: dict, calibration, margin: float, lex
                 "abstains_answerable": _mean(abstained), "quotes_per_answer": round(float(np.mean(quotes)), 2)}
         para = [g for g in answerable if g.paraphrase]
         if para:
-            out["ranking_first_paraphrased"] = _mean([bool(g.gold[int(np.argmax(ranking_scores(g, logits, lexical_weight)))])
-                                                      for g in para])
+            out["ranking_first_paraphrased"] = _mean(
+                [bool(g.gold[int(np.argmax(ranking_scores(g, logits, lexical_weight)))]) for g in para])
     for kind in ("without_article", "off_topic"):
         rest = [g for g in groups if g.kind == kind]
         if rest:

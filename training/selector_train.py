@@ -46,7 +46,8 @@ def train(groups: list[Group], frozen: int = 2, epochs: int = 1, negatives: int 
     groups = [g for g in groups if len(g.texts)]
     steps = max(1, epochs * len(groups))
     warm = min(100, steps // 10 + 1)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1 - s / steps))
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser,
+                                                 lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1 - s / steps))
     bce = torch.nn.BCEWithLogitsLoss()
     model.train()
     started, step = time.perf_counter(), 0

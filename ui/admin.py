@@ -15,10 +15,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import assistant  # noqa: F401 - before gradio: its init switches the network off (ingest.offline)
-
 import gradio as gr
 
+import assistant  # noqa: F401 - before gradio: its init switches the network off (ingest.offline)
 from assistant.unanswered import UnansweredLog, group_by_article, group_by_wording, to_csv
 from ingest.report import load_reports
 from ingest.store import IndexStore

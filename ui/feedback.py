@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.answer import Answer
@@ -23,7 +23,7 @@ def feedback_record(answer: Answer, verdict: str) -> dict:
     if verdict not in VERDICTS:
         raise ValueError(f"verdict must be 'up' or 'down', not {verdict!r}")
     return {
-        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "question": answer.question,
         "quotes": [{"text": q.text, "citation": q.citation} for q in answer.quotes],
         "citations": [{"n": c.n, "title": c.title, "source": c.source, "section": c.section} for c in answer.citations],

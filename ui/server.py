@@ -15,12 +15,11 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-import assistant  # noqa: F401 - before gradio: its init switches the network off (ingest.offline)
-
 import gradio as gr
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
+import assistant as _assistant  # noqa: F401 - before gradio: its init switches the network off (ingest.offline)
 from ui.app import CSS, build_app
 from ui.render import SOURCE_ROUTE, source_page
 from ui.request_limit import RequestLimit
@@ -98,7 +97,8 @@ def make_server(assistant, config) -> FastAPI:
             return quoted_view(version, relative, start, end)
         target = corpus_file(getattr(assistant, "corpus_dir", None) or config.corpus_dir, relative, indexed)
         if target.suffix.lower() == ".pdf":
-            return FileResponse(target, media_type="application/pdf", headers=_HEADERS, content_disposition_type="inline")
+            return FileResponse(target, media_type="application/pdf", headers=_HEADERS,
+                                content_disposition_type="inline")
         headers = _HEADERS | {"Content-Security-Policy": "sandbox; default-src 'none'"}
         return FileResponse(target, media_type="text/plain; charset=utf-8", headers=headers,
                             content_disposition_type="inline")

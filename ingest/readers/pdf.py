@@ -7,8 +7,8 @@ is a heading; bullet lines are items. In: a path and its bytes. Out: a RawDocume
 from __future__ import annotations
 
 import io
-import re
 import logging
+import re
 from pathlib import Path
 
 from ingest.errors import RejectedFile

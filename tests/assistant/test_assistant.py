@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from verbatim_check import assert_verbatim
 
 from assistant.questions import raw_limit
 from assistant.safety import CRISIS_RESOURCES, DISCLAIMER
-from verbatim_check import assert_verbatim
-
 
 
 def sample_questions(repo_dir) -> list[dict]:

@@ -61,19 +61,19 @@ def test_sample_assistant_uses_onnx(sample_assistant):
     assert isinstance(sample_assistant.encoder, OnnxQueryEncoder)
 
 
-def test_fallback_to_torch_with_a_notice(tmp_path, config, capsys):
+def test_fallback_to_torch_with_a_notice(tmp_path, config, caplog):
     with pytest.raises(OnnxUnavailable):
         find_encoder(tmp_path, config.model)
     encoder = load_query_encoder(config, index_root=tmp_path)
     assert isinstance(encoder, TorchQueryEncoder)
-    err = capsys.readouterr().err.strip().splitlines()
+    err = [r.getMessage() for r in caplog.records if r.name == "verbatim"]
     assert len(err) == 1
-    assert err[0].startswith("verbatim: ONNX encoder unavailable (no export of")
+    assert err[0].startswith("ONNX encoder unavailable (no export of")
     assert err[0].endswith("; using sentence-transformers")
     assert encoder(["a question"]).shape == (1, 384)
 
 
-def test_assistant_from_index_falls_back_when_encoder_dir_missing(writable_index, config, capsys):
+def test_assistant_from_index_falls_back_when_encoder_dir_missing(writable_index, config, caplog):
     import shutil
 
     from assistant.assistant import Assistant
@@ -81,7 +81,7 @@ def test_assistant_from_index_falls_back_when_encoder_dir_missing(writable_index
     shutil.rmtree(writable_index / ENCODERS)
     assistant = Assistant.from_index(writable_index, config=config)
     assert isinstance(assistant.encoder, TorchQueryEncoder)
-    assert "ONNX encoder unavailable" in capsys.readouterr().err
+    assert "ONNX encoder unavailable" in caplog.text
     assert "0.5 mg/kg" in assistant.ask(QUESTION).answer
 
 

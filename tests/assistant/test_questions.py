@@ -4,7 +4,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.questions import ENGLISH_ONLY, QuestionCheck, check_question, raw_limit
 

@@ -136,10 +136,10 @@ def test_the_config_refuses_an_unknown_answer_step():
             Config().with_overrides(**{key: value})
 
 
-def test_without_an_export_the_assistant_says_so_and_answers_with_the_lexical_scorer(writable_index, config, capsys):
+def test_without_an_export_the_assistant_says_so_and_answers_with_the_lexical_scorer(writable_index, config, caplog):
     shutil.rmtree(writable_index / SELECTORS)
     assert load_selector(writable_index) is None
-    assert "answer selector unavailable" in capsys.readouterr().err
+    assert "answer selector unavailable" in caplog.text
     assistant = Assistant.from_index(writable_index, config=config)
     assert assistant.selector is None
     answer = assistant.ask("What is the standard dose of ketamine for depression?")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.safety import DISCLAIMER
 from verbatim_check import assert_verbatim
+
+from assistant.safety import DISCLAIMER
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*\s?(?:%|mg|kg|ml|µg|mg/kg|days?|hours?|weeks?)?")
 
@@ -17,10 +18,6 @@ def test_every_covidqa_answer_is_verbatim(covidqa_assistant, covidqa):
         answer = covidqa_assistant.ask(item.question)
         assert answer.answer.endswith(DISCLAIMER)
         assert_verbatim(answer, version)
-        for quote in answer.quotes:
-            # numbers and units stay inside their sentence, as written in the article
-            for number in NUMBER.findall(quote.text):
-                assert number in quote.text
         answered += not answer.abstained
     assert answered > len(covidqa.questions) * 0.5  # the guarantee is exercised on real answers
 

@@ -4,6 +4,20 @@ from __future__ import annotations
 import re
 
 QUOTE_LINE = re.compile(r"^“(.*)” \[(\d+)\]$")
+# a number (with its decimals) and the unit that may follow it: neither may be cut at a quote's edge
+NUMBER_BEFORE = re.compile(r"\d[.,]?$")
+UNIT_AFTER_NUMBER = re.compile(r"^(?:[.,]?\d|\s?%|\s?(?:mg|kg|ml|µg|mcg)\b)")
+
+
+def assert_numbers_whole(quote: str, article: str, start: int) -> None:
+    """The quote is ``article[start:start + len(quote)]`` and cuts no number or unit at either edge:
+    "0.5 mg/kg" is never quoted as "5 mg/kg" or "0.5"."""
+    end = start + len(quote)
+    assert article[start:end] == quote
+    if quote[:1].isdigit():
+        assert not NUMBER_BEFORE.search(article[max(0, start - 12):start]), (article[start - 12:end], quote)
+    if quote[-1:].isdigit():
+        assert not UNIT_AFTER_NUMBER.match(article[end:end + 4]), (quote, article[end:end + 12])
 
 
 def assert_verbatim(answer, version) -> None:
@@ -16,6 +30,8 @@ def assert_verbatim(answer, version) -> None:
         article = next(a for a in version.articles.values() if a.source == citation.file)
         assert quote.text in article.text
         assert any(citation.passage[a:b] == quote.text for a, b in citation.marks)
+        a = next(a for a, b in citation.marks if citation.passage[a:b] == quote.text)
+        assert_numbers_whole(quote.text, article.text, citation.offset + a)
     for citation in answer.citations:
         assert citation.passage[citation.start:citation.end] in [q.text for q in answer.quotes]
     body = [line for line in answer.answer.splitlines() if line.startswith("“")]

@@ -54,3 +54,16 @@ def test_missing_index_is_a_clear_error_with_the_disclaimer(tmp_path):
     assert "no index" in result.stderr and DISCLAIMER in result.stderr and "Traceback" not in result.stderr
     as_json = verbatim("ask", "anything", "--index", str(tmp_path / "nowhere"), "--json")
     assert json.loads(as_json.stdout)["disclaimer"] == DISCLAIMER
+
+
+def test_a_fallback_is_one_notice_line_on_stderr_and_the_answer_still_comes(writable_index):
+    import shutil
+
+    from ingest.selector_export import SELECTORS
+
+    shutil.rmtree(writable_index / SELECTORS)
+    result = verbatim("ask", "What is the standard dose of ketamine for depression?", "--index", str(writable_index))
+    assert result.returncode == 0, result.stderr
+    notices = [line for line in result.stderr.splitlines() if "answer selector unavailable" in line]
+    assert len(notices) == 1 and notices[0].startswith("verbatim: answer selector unavailable ("), result.stderr
+    assert "0.5 mg/kg" in result.stdout and result.stdout.rstrip().endswith(DISCLAIMER)

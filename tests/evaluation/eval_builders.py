@@ -10,7 +10,8 @@ TITLE = "Single Ketamine Infusion: Medicinal Benefits & Dosage"
 
 
 def build_answer(question="q", quotes=("a standard dose of ketamine is 0.5 mg/kg.",), abstained=False, crisis=False,
-                 disclaimer=DISCLAIMER, reply=None, title=TITLE, passage=PASSAGE, source="corpus/single-ketamine-infusion.txt"):
+                 disclaimer=DISCLAIMER, reply=None, title=TITLE, passage=PASSAGE,
+                 source="corpus/single-ketamine-infusion.txt"):
     """An Answer quoting ``quotes`` (each cited as [1]) from ``passage``; ``reply`` overrides the text."""
     citations = [Citation(n=1, title=title, section="Dosage", source=source, page=None, passage=passage,
                           start=0, end=10, score=0.9, file=source)] if quotes else []

@@ -16,7 +16,7 @@ GOOD = {"id": "a", "question": "What is the usual dose?", "kind": "answer", "exp
 
 def cases_file(tmp_path, *lines) -> Path:
     path = tmp_path / "cases.jsonl"
-    path.write_text("\n".join(l if isinstance(l, str) else json.dumps(l) for l in lines) + "\n")
+    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n")
     return path
 
 

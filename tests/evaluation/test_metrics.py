@@ -12,13 +12,13 @@ from evaluation import metrics
 from evaluation.suite import Case
 
 
-
 @pytest.fixture
 def make_answer():
     return build_answer
 
 
-ANSWER_CASE = Case(id="dose", question="What dose?", kind="answer", expect_any=("0.5  MG/KG",), expect_source="ketamine infusion")
+ANSWER_CASE = Case(id="dose", question="What dose?", kind="answer", expect_any=("0.5  MG/KG",),
+                   expect_source="ketamine infusion")
 
 
 def test_normalise_folds_case_space_and_dashes():
@@ -74,7 +74,8 @@ def test_crisis_case_needs_resources_first(make_answer):
     # without a published crisis text: the first paragraph must name a service and quote nothing
     assert metrics.crisis_first(good)
     assert not metrics.crisis_first(late)
-    quoted_first = make_answer(crisis=True, reply='"a standard dose of ketamine is 0.5 mg/kg." Call 988.\n\n' + DISCLAIMER)
+    quoted_first = make_answer(crisis=True,
+                               reply='"a standard dose of ketamine is 0.5 mg/kg." Call 988.\n\n' + DISCLAIMER)
     assert not metrics.crisis_first(quoted_first)
 
 

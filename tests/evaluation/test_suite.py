@@ -12,7 +12,8 @@ GOOD = {"id": "a", "question": "What dose?", "kind": "answer", "expect_any": ["0
 
 def write(tmp_path, *lines) -> str:
     path = tmp_path / "cases.jsonl"
-    path.write_text("\n".join(l if isinstance(l, str) else json.dumps(l) for l in lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n",
+                    encoding="utf-8")
     return path
 
 

@@ -5,14 +5,13 @@ import re
 from pathlib import Path
 
 import pytest
+from test_readers import PDF_PAGES, SLEEP_HEADINGS, SLEEP_HTML, SLEEP_ITEMS, SLEEP_PARAGRAPHS
 
 from ingest.clean import clean, repeated_blocks
 from ingest.errors import RejectedFile
 from ingest.furniture import FurnitureRules
 from ingest.models import Block, RawDocument
 from ingest.readers import read_document
-
-from test_readers import PDF_PAGES, SLEEP_HEADINGS, SLEEP_HTML, SLEEP_ITEMS, SLEEP_PARAGRAPHS
 
 TITLE = "Single Ketamine Infusion: Medicinal Benefits & Dosage"
 SEED_FURNITURE = [
@@ -67,8 +66,8 @@ def test_seed_furniture_gone(seed, seed_article):
     lines = {norm(line) for line in seed.text.split("\n")}
     for furniture in SEED_FURNITURE:
         assert norm(furniture) not in lines, furniture
-    for word in ("NOW SERVING", "Table of Contents", "Akismet", "Privacy", "Related Posts", "Sign up for our newsletter",
-                 "Leave a Comment", "Ketamine Resources", "uses cookies"):
+    for word in ("NOW SERVING", "Table of Contents", "Akismet", "Privacy", "Related Posts",
+                 "Sign up for our newsletter", "Leave a Comment", "Ketamine Resources", "uses cookies"):
         assert word not in seed.text, word
     _, teasers = seed_paragraphs(seed_article)
     assert len(teasers) == 46
@@ -91,8 +90,8 @@ def test_seed_content_kept_exactly(seed, seed_article):
                  "0.5 mg/kg", "2–100 minutes", "70%", "Social Anxiety Disorder (SAD) — Many"]:
         assert must in seed.text, must
     # list items: one per line, bullets removed
-    assert "\nWhere did your clinicians/doctors train in ketamine therapy?\nWhat is your success rate for treatment?\n" \
-        in seed.text
+    assert ("\nWhere did your clinicians/doctors train in ketamine therapy?\n"
+            "What is your success rate for treatment?\n") in seed.text
     assert "•" not in seed.text
 
 

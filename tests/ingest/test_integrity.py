@@ -107,15 +107,16 @@ def damaged(two_versions, tmp_path, request) -> Path:
 
 @pytest.mark.parametrize("damaged", CORRUPTIONS, indirect=True)
 def test_a_damaged_version_is_never_served_and_the_next_ingest_repairs_it(damaged, true_sentences, embedder,
-                                                                          capsys):
+                                                                          caplog):
     index = damaged / "index"
     assistant = Assistant.from_index(index, config=Config())
-    said = capsys.readouterr().err
+    notices = [r.getMessage() for r in caplog.records if r.name == "verbatim"]
+    said = "\n".join(notices)
     if IndexStore(index).live_name() is None:  # ``current`` damaged: v0002, the newest, is intact
         assert assistant.index_version == "v0002" and "serving v0002" in said
     else:
         assert assistant.index_version == "v0001"
-        assert len([line for line in said.splitlines() if line.startswith("verbatim:")]) == 1, said
+        assert len(notices) == 1, said
         assert "serving v0001" in said and "verbatim ingest" in said
     answer = assistant.ask(QUESTION)
     assert answer.quotes and all(q.text in true_sentences for q in answer.quotes)
@@ -151,7 +152,7 @@ def test_no_intact_version_is_one_clear_error(two_versions, tmp_path):
     assert "no usable index version" in result.stderr and DISCLAIMER in result.stderr
 
 
-def test_a_damaged_new_version_is_reported_once_and_the_old_one_kept(two_versions, tmp_path, capsys):
+def test_a_damaged_new_version_is_reported_once_and_the_old_one_kept(two_versions, tmp_path, caplog):
     shutil.copytree(two_versions, tmp_path / "copy")
     index = tmp_path / "copy" / "index"
     assistant = Assistant.from_index(index, config=Config())
@@ -159,8 +160,8 @@ def test_a_damaged_new_version_is_reported_once_and_the_old_one_kept(two_version
     shutil.copytree(index / "v0002", index / "v0003")
     _zero(index / "v0003" / "meta.sqlite")
     (index / "current").write_text("v0003\n")
-    capsys.readouterr()
+    caplog.clear()
     assert not assistant.reload_if_changed() and not assistant.reload_if_changed()
-    said = capsys.readouterr().err.splitlines()
+    said = [r.getMessage() for r in caplog.records if r.name == "verbatim"]
     assert len(said) == 1 and "v0003 not loaded" in said[0] and "still serving v0002" in said[0]
     assert assistant.index_version == "v0002" and assistant.ask(QUESTION).quotes

@@ -9,12 +9,21 @@ import pytest
 
 from ingest.config import Config
 from ingest.embed import resolve_model_path
-from ingest.onnx_export import (DISABLE_ENV, ENCODERS, MODEL_FILE, SETTINGS_FILE, TOKENIZER_FILE, encoder_dir,
-                                ensure_encoder, fingerprint, machine_export)
+from ingest.onnx_export import (
+    DISABLE_ENV,
+    ENCODERS,
+    MODEL_FILE,
+    SETTINGS_FILE,
+    TOKENIZER_FILE,
+    encoder_dir,
+    ensure_encoder,
+    fingerprint,
+    machine_export,
+)
 from ingest.pipeline import IngestPipeline
 from ingest.store import IndexStore
 
-NOTICE = "verbatim: ONNX export skipped ("
+NOTICE = "ONNX export skipped ("
 
 
 def test_ingest_leaves_a_complete_export(sample_index, config):
@@ -54,7 +63,7 @@ def test_new_version_keeps_the_same_export(writable_index, repo_dir, tmp_path, e
     assert len(list((writable_index / ENCODERS).iterdir())) == 1
 
 
-def test_failed_export_does_not_stop_the_ingest(tmp_path, repo_dir, embedder, config, capsys):
+def test_failed_export_does_not_stop_the_ingest(tmp_path, repo_dir, embedder, config, caplog):
     index = tmp_path / "index"
     index.mkdir()
     (index / ENCODERS).write_text("a file where the encoder cache should be\n")  # a real OSError on export
@@ -62,18 +71,18 @@ def test_failed_export_does_not_stop_the_ingest(tmp_path, repo_dir, embedder, co
     assert report.version == "v0001", report.render()
     assert IndexStore(index).live_name() == "v0001"
     assert report.export == "skipped"
-    err = capsys.readouterr().err
+    err = caplog.text
     assert NOTICE in err and "queries will use sentence-transformers" in err
-    assert len([line for line in err.splitlines() if NOTICE in line]) == 1
+    assert len([r for r in caplog.records if NOTICE in r.getMessage()]) == 1
 
 
-def test_export_switched_off_by_env(tmp_path, repo_dir, embedder, config, capsys, monkeypatch):
+def test_export_switched_off_by_env(tmp_path, repo_dir, embedder, config, caplog, monkeypatch):
     monkeypatch.setenv(DISABLE_ENV, "0")
     index = tmp_path / "index"
     report = IngestPipeline(config, embedder=embedder).run(repo_dir / "corpus", index)
     assert report.version == "v0001"
     assert not (index / ENCODERS).exists()
-    assert f"switched off by {DISABLE_ENV}" in capsys.readouterr().err
+    assert f"switched off by {DISABLE_ENV}" in caplog.text
 
 
 def test_dry_run_exports_nothing(tmp_path, repo_dir, embedder, config):
@@ -82,6 +91,7 @@ def test_dry_run_exports_nothing(tmp_path, repo_dir, embedder, config):
     assert not (index / ENCODERS).exists()
 
 
+@pytest.mark.slow  # a server or an export in a subprocess: several seconds
 def test_export_is_atomic_and_clears_leftovers(tmp_path, embedder, config, monkeypatch):
     monkeypatch.setenv("VERBATIM_CACHE", str(tmp_path / "empty-cache"))  # a real export, not a link
     root = tmp_path / "index"
@@ -108,13 +118,14 @@ def test_a_new_index_root_links_this_machines_export(sample_index, tmp_path, con
     assert (encoder_dir(sample_index, config.model) / MODEL_FILE).stat().st_ino == (shared / MODEL_FILE).stat().st_ino
 
 
-def test_an_unusable_machine_cache_still_exports_into_the_index(tmp_path, embedder, config, monkeypatch, capsys):
+@pytest.mark.slow  # a server or an export in a subprocess: several seconds
+def test_an_unusable_machine_cache_still_exports_into_the_index(tmp_path, embedder, config, monkeypatch, caplog):
     blocker = tmp_path / "cache-is-a-file"
     blocker.write_text("not a directory\n")
     monkeypatch.setenv("VERBATIM_CACHE", str(blocker))
     final = ensure_encoder(tmp_path / "index", config.model, lambda: embedder)
     assert final is not None and (final / MODEL_FILE).stat().st_size > 10_000_000
-    assert NOTICE not in capsys.readouterr().err
+    assert NOTICE not in caplog.text
     assert blocker.read_text() == "not a directory\n"
 
 
@@ -137,6 +148,6 @@ def test_fingerprint_follows_the_model_files(tmp_path):
     assert fingerprint(str(copy)) != first
 
 
-def test_unknown_model_name_is_a_notice_not_a_crash(tmp_path, capsys):
+def test_unknown_model_name_is_a_notice_not_a_crash(tmp_path, caplog):
     assert ensure_encoder(tmp_path, "no-such-model-anywhere", lambda: pytest.fail("must not load")) is None
-    assert NOTICE in capsys.readouterr().err
+    assert NOTICE in caplog.text

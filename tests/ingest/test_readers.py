@@ -271,7 +271,8 @@ def test_markdown_front_matter_headings_items(tmp_path):
     raw = read_document(doc)
     assert raw.title == "Drinking Water: How Much Is Enough?"
     assert raw.url == "https://example.org/water"
-    assert [(b.kind, b.level) for b in raw.blocks if b.kind == "heading"] == [("heading", 1), ("heading", 2), ("heading", 2)]
+    assert [(b.kind, b.level) for b in raw.blocks if b.kind == "heading"] == [
+        ("heading", 1), ("heading", 2), ("heading", 2)]
     assert texts(raw, "paragraph")[0] == ("Most healthy adults get enough fluid from drinks and food; "
                                           "see the official guidance.")
     assert "Watch for these early signs:" in texts(raw, "paragraph")

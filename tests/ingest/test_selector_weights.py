@@ -14,7 +14,7 @@ def trained(tmp_path_factory):
     model, _ = selector.build(frozen=5)
     torch.manual_seed(1)
     with torch.no_grad():
-        for name, p in model.named_parameters():
+        for _name, p in model.named_parameters():
             if p.requires_grad:
                 p.add_(torch.randn_like(p) * 0.01)
     directory = tmp_path_factory.mktemp("selector")

@@ -67,7 +67,8 @@ class Site(http.server.BaseHTTPRequestHandler):
             index = "".join(f"<sitemap><loc>{base}/part-{p}</loc></sitemap>" for p in ("a.xml", "b.xml.gz"))
             return self._send(200, f"<sitemapindex>{index}</sitemapindex>".encode(), "application/xml")
         if path.startswith("/part-"):
-            half = self.listed[: len(self.listed) // 2] if path.endswith("a.xml") else self.listed[len(self.listed) // 2:]
+            half = (self.listed[: len(self.listed) // 2] if path.endswith("a.xml")
+                    else self.listed[len(self.listed) // 2:])
             xml = ("<urlset>" + "".join(f"<url><loc>{base}{p}</loc></url>" for p in half) + "</urlset>").encode()
             return self._send(200, gzip.compress(xml) if path.endswith(".gz") else xml, "application/xml")
         if path in self.pages:

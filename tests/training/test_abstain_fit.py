@@ -5,8 +5,15 @@ import math
 import numpy as np
 
 from assistant.abstain import AbstainPolicy, AbstainSignals
-from training.abstain_fit import (NEGATIVE_COSTS, ONE_ARTICLE_RECALL, THRESHOLDS, _fit, fit_abstention, sizeless,
-                                    without_one_article)
+from training.abstain_fit import (
+    NEGATIVE_COSTS,
+    ONE_ARTICLE_RECALL,
+    THRESHOLDS,
+    _fit,
+    fit_abstention,
+    sizeless,
+    without_one_article,
+)
 from training.one_article import NEGATIVES_PER_ARTICLE
 
 

@@ -55,8 +55,10 @@ def test_a_step_trains_on_the_gold_sentence_and_hard_negatives_first():
 
 def test_calibration_is_monotone_and_weighs_each_data_set_alike():
     rng = np.random.default_rng(0)
-    rows = [(float(x), True, "big") for x in rng.normal(2, 1, 900)] + [(float(x), False, "big") for x in rng.normal(-2, 1, 900)]
-    rows += [(float(x), True, "small") for x in rng.normal(1, 1, 30)] + [(float(x), False, "small") for x in rng.normal(-1, 1, 30)]
+    rows = ([(float(x), True, "big") for x in rng.normal(2, 1, 900)]
+            + [(float(x), False, "big") for x in rng.normal(-2, 1, 900)])
+    rows += ([(float(x), True, "small") for x in rng.normal(1, 1, 30)]
+             + [(float(x), False, "small") for x in rng.normal(-1, 1, 30)])
     a, b = command.fit_calibration(rows)
     assert a > 0 and command.probability(3.0, (a, b)) > 0.9 and command.probability(-3.0, (a, b)) < 0.1
     assert abs(command.probability(0.0, (a, b)) - 0.5) < 0.1  # classes weigh the same: the midpoint is ~0

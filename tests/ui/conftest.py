@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from ui_helpers import CHROMIUM_FLAGS, REPO, VerbatimServer
 
 

@@ -13,9 +13,9 @@ import urllib.request
 
 import pytest
 from gradio_client import Client
+from ui_helpers import DOSE_QUESTION, REPO, VERBATIM, VerbatimServer, free_port
 
 from assistant.unanswered import UnansweredLog, group_by_article, group_by_wording, to_csv
-from ui_helpers import DOSE_QUESTION, REPO, VERBATIM, VerbatimServer, free_port
 
 PASSWORD = "correct horse battery staple"
 
@@ -72,9 +72,11 @@ def test_unanswered_questions_reach_the_editors_and_nothing_else_does(sample_ind
     process, url = start_admin(sample_index, config, PASSWORD)
     try:
         wait_http(url, process)
-        with pytest.raises(Exception):
+        # gradio_client raises ValueError for both: AuthenticationError (a ValueError) when the config is refused
+        # with 401, ValueError("Could not login ...") when the login is refused with 400
+        with pytest.raises(ValueError):
             Client(url, verbose=False).predict(api_name="/unanswered_csv")  # no login, no data
-        with pytest.raises(Exception):
+        with pytest.raises(ValueError):
             Client(url, auth=("editor", "wrong password"), verbose=False)
         editor = Client(url, auth=("editor", PASSWORD), verbose=False)
         rows = list(csv.reader(io.StringIO(editor.predict(api_name="/unanswered_csv"))))
@@ -103,6 +105,7 @@ def test_entries_expire_and_group_by_article_and_by_wording(tmp_path, sample_ass
     assert to_csv(entries).splitlines()[1].endswith(",How much does an infusion cost?,A")
 
 
+@pytest.mark.slow  # a server or an export in a subprocess: several seconds
 def test_with_logging_off_nothing_is_written(sample_index, tmp_path):
     log = tmp_path / "unanswered.jsonl"
     server = VerbatimServer(sample_index, tmp_path / "served", REPO / "corpus",

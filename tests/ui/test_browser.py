@@ -11,16 +11,21 @@ import os
 import shutil
 import subprocess
 
-from assistant.safety import DISCLAIMER
-from ingest.pipeline import IngestPipeline
 from ui_helpers import CHROMIUM_FLAGS, DOSE_QUESTION, REPO
 
-XSS_ARTICLE = """Title: Ayahuasca and antidepressants <script>alert(1)</script>
+from assistant.safety import DISCLAIMER
+from ingest.pipeline import IngestPipeline
 
-Ayahuasca and antidepressants
-
-Ayahuasca must never be combined with SSRI antidepressants, because the combination can cause serotonin syndrome <img src=x onerror=alert(2)> within hours. People taking antidepressants must tell the ayahuasca retreat staff before a ceremony <a href="javascript:alert(3)">read more</a>. Serotonin syndrome after ayahuasca needs emergency care [details](javascript:alert(4)).
-"""
+XSS_ARTICLE = (
+    "Title: Ayahuasca and antidepressants <script>alert(1)</script>\n"
+    "\n"
+    "Ayahuasca and antidepressants\n"
+    "\n"
+    "Ayahuasca must never be combined with SSRI antidepressants, because the combination can cause serotonin syndrome "
+    "<img src=x onerror=alert(2)> within hours. People taking antidepressants must tell the ayahuasca retreat staff "
+    'before a ceremony <a href="javascript:alert(3)">read more</a>. Serotonin syndrome after ayahuasca needs emergency '
+    "care [details](javascript:alert(4)).\n"
+)
 XSS_QUESTION = "Can ayahuasca be combined with SSRI antidepressants?"
 
 
@@ -112,10 +117,13 @@ def test_article_markup_stays_inert(browser, start_server, embedder, config, tmp
     assert "<img src=x onerror=alert(2)>" in panel + reply
     assert "javascript:alert(3)" in panel
     injected = page.evaluate("""() => ({
-        imgs: [...document.querySelectorAll('img')].filter(i => i.getAttribute('src') === 'x' || i.hasAttribute('onerror')).length,
+        imgs: [...document.querySelectorAll('img')]
+            .filter(i => i.getAttribute('src') === 'x' || i.hasAttribute('onerror')).length,
         scripts: [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(')).length,
-        jslinks: [...document.querySelectorAll('a')].filter(a => (a.getAttribute('href') || '').trim().toLowerCase().startsWith('javascript')).length,
-        handlers: [...document.querySelectorAll('#v-chat *, #v-sources *')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
+        jslinks: [...document.querySelectorAll('a')]
+            .filter(a => (a.getAttribute('href') || '').trim().toLowerCase().startsWith('javascript')).length,
+        handlers: [...document.querySelectorAll('#v-chat *, #v-sources *')]
+            .filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
     })""")
     assert injected == {"imgs": 0, "scripts": 0, "jslinks": 0, "handlers": 0}
     # the source link opens the article as inert text, not as a page of this origin

@@ -14,10 +14,10 @@ import urllib.error
 import urllib.request
 
 import pytest
+from ui_helpers import CHROMIUM_FLAGS, DOSE_QUESTION
 
 from assistant.links import deep_link
 from ui.render import source_href
-from ui_helpers import CHROMIUM_FLAGS, DOSE_QUESTION
 
 HIGHLIGHT = (255, 0, 255)  # the fixture pages paint the text fragment's highlight (::target-text) in this
 WHERE = """sentence => {

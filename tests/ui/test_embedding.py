@@ -6,8 +6,9 @@ import functools
 import http.server
 import threading
 
-from assistant.safety import DISCLAIMER
 from ui_helpers import DOSE_QUESTION, REPO
+
+from assistant.safety import DISCLAIMER
 
 EXAMPLE = REPO / "docs" / "embed" / "example.html"
 

@@ -30,7 +30,8 @@ def test_record_fields_and_nothing_personal(tmp_path):
     assert set(stored) == FIELDS  # no ip, session, user agent, cookie ...
     assert stored["question"] == "What dose?" and stored["verdict"] == "down"
     assert stored["quotes"] == [{"text": "A standard dose of ketamine is 0.5 mg/kg.", "citation": 1}]
-    assert stored["citations"] == [{"n": 1, "title": "Ketamine", "source": "https://example.org/k", "section": "Dosage"}]
+    assert stored["citations"] == [{"n": 1, "title": "Ketamine", "source": "https://example.org/k",
+                                    "section": "Dosage"}]
     assert stored["index_version"] == "v0007"
     assert "passage" not in lines[0] and "timings" not in lines[0]
 

@@ -6,21 +6,25 @@ import shutil
 import threading
 import time
 
+import pytest
 from gradio_client import Client
+from ui_helpers import DOSE_QUESTION, REPO
 
 from assistant.safety import DISCLAIMER
 from ingest.pipeline import IngestPipeline
-from ui_helpers import DOSE_QUESTION, REPO
 
-NEW_ARTICLE = """Title: Psilocybin microdosing schedules
-
-Psilocybin microdosing schedules
-
-The Fadiman protocol is a psilocybin microdosing schedule of one microdose day followed by two days off. The Stamets stack is a psilocybin microdosing schedule of four microdose days followed by three days off.
-"""
+NEW_ARTICLE = (
+    "Title: Psilocybin microdosing schedules\n"
+    "\n"
+    "Psilocybin microdosing schedules\n"
+    "\n"
+    "The Fadiman protocol is a psilocybin microdosing schedule of one microdose day followed by two days off. "
+    "The Stamets stack is a psilocybin microdosing schedule of four microdose days followed by three days off.\n"
+)
 NEW_QUESTION = "What is the Fadiman protocol for psilocybin microdosing?"
 
 
+@pytest.mark.slow  # a server or an export in a subprocess: several seconds
 def test_new_version_is_served_without_restart(start_server, writable_index, embedder, config, tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from gradio_client import Client
+from ui_helpers import DOSE_QUESTION, REPO, VERBATIM, VerbatimServer
 
 from assistant.safety import DISCLAIMER
-from ui_helpers import DOSE_QUESTION, REPO, VERBATIM, VerbatimServer
 
 ADDRESS = re.compile(r'inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"')
 LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
@@ -45,6 +45,7 @@ def traced_child(tracer: subprocess.Popen) -> int:
     raise AssertionError("strace started no process")
 
 
+@pytest.mark.slow  # a server or an export in a subprocess: several seconds
 def test_sigterm_stops_the_server_while_a_page_holds_a_stream(start_server, sample_index):
     server = start_server(sample_index, REPO / "corpus")
     stream = socket.create_connection(("127.0.0.1", server.port))
@@ -87,6 +88,7 @@ def test_serve_and_ask_reach_nothing_but_loopback(strace, sample_index, tmp_path
 def test_the_audit_sees_an_outbound_lookup(strace, tmp_path):
     trace = tmp_path / "lookup.trace"
     subprocess.run([strace, "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(trace), sys.executable, "-c",
-                    "import socket\ntry: socket.create_connection(('192.0.2.1', 9), timeout=0.2)\nexcept OSError: pass"],
+                    "import socket\ntry: socket.create_connection(('192.0.2.1', 9), timeout=0.2)\n"
+                    "except OSError: pass"],
                    timeout=60)
     assert any("192.0.2.1" in line for line in outbound(trace))

@@ -6,8 +6,8 @@ import re
 import pytest
 
 from assistant.answer import Answer, Citation, Quote
-from assistant.safety import CRISIS_RESOURCES, DISCLAIMER
 from assistant.compose import ABSTAIN_TEXT, ANSWER_LEAD, NEAREST_LEAD
+from assistant.safety import CRISIS_RESOURCES, DISCLAIMER
 from ui.render import api_text, escape, render_reply, render_sources, safe_url, source_href
 
 EVIL = (
@@ -48,7 +48,8 @@ def test_article_text_is_inert(render):
 
 def test_sources_link_only_http_urls():
     assert safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
-    for bad in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "//evil", "http://", 'http://x" onclick="y'):
+    for bad in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "//evil", "http://",
+                'http://x" onclick="y'):
         assert safe_url(bad) is None, bad
     html = render_sources(_answer(source="https://example.org/k"))
     assert 'href="https://example.org/k#:~:text=Ketamine%20is%20dosed%20at%200.5%20mg%2Fkg."' in html

@@ -8,9 +8,9 @@ import urllib.request
 
 import pytest
 from gradio_client import Client
+from ui_helpers import DOSE_QUESTION, REPO, VERBATIM, free_port
 
 from assistant.safety import DISCLAIMER
-from ui_helpers import DOSE_QUESTION, REPO, VERBATIM, free_port
 
 
 def _get(url: str) -> tuple[int, dict, bytes]:

@@ -51,14 +51,15 @@ class VerbatimServer:
         env = os.environ | {"HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [*wrapper, str(VERBATIM), "serve", "--index", str(index), "--port", str(self.port), "--config", str(self.config_path)],
+            [*wrapper, str(VERBATIM), "serve", "--index", str(index), "--port", str(self.port),
+             "--config", str(self.config_path)],
             cwd=workdir, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-3000:]
 
-    def wait_ready(self, timeout: float = READY_TIMEOUT) -> "VerbatimServer":
+    def wait_ready(self, timeout: float = READY_TIMEOUT) -> VerbatimServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

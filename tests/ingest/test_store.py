@@ -35,7 +35,7 @@ def test_kill_9_at_any_moment_keeps_previous_version(tmp_path, sample_index, see
     corpus = tmp_path / "corpus"
     write_corpus(corpus, 30, seed_article)
     killed_while_staging = False
-    for i, moment in enumerate(["staging", 3.0, 8.0]):  # while writing; while starting; while embedding
+    for i, moment in enumerate(["staging", 3.0, 8.0]):  # while the new version is written; twice before (start, model)
         index = tmp_path / f"index-{i}"
         shutil.copytree(sample_index, index)
         store = IndexStore(index)

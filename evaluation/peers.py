@@ -10,7 +10,7 @@ optional extra ``bench``) a notice is printed and no rows are returned.
 """
 from __future__ import annotations
 
-import sys
+import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,16 +21,17 @@ from evaluation.retrieval_metrics import KS, GoldTarget, gold_targets
 from ingest.config import Config
 from ingest.version import IndexVersion
 
+log = logging.getLogger("verbatim")
 PEER = "txtai hybrid"
 
 
 def peer_rows(data: Path, config: Config, index: Path | None = None, version: IndexVersion | None = None,
               time_verbatim: bool = True) -> dict[str, dict]:
-    """``{"txtai hybrid": row}`` over the bench's cached COVID-QA index, or {} with a notice on stderr."""
+    """``{"txtai hybrid": row}`` over the bench's cached COVID-QA index, or {} with a notice (logger ``verbatim``)."""
     try:
         import txtai  # noqa: F401
     except ImportError:
-        print("verbatim bench: --peers needs txtai (pip install -e '.[bench]'); no peer rows", file=sys.stderr)
+        log.warning("bench: --peers needs txtai (pip install -e '.[bench]'); no peer rows")
         return {}
     from evaluation.covidqa import CovidQA
 
@@ -41,8 +42,7 @@ def peer_rows(data: Path, config: Config, index: Path | None = None, version: In
 
         index = Path(index) if index else cache_dir(dataset, config) / "index"
         if not index.exists():
-            print(f"verbatim bench: no COVID-QA index at {index} (run `verbatim bench covidqa` first); "
-                  "no peer rows", file=sys.stderr)
+            log.warning("bench: no COVID-QA index at %s (run `verbatim bench covidqa` first); no peer rows", index)
             return {}
         version = IndexVersion.load(IndexStore(index).require_live(), model=config.model)
     return {PEER: txtai_row(version, gold_targets(version, dataset.questions), config, time_verbatim)}

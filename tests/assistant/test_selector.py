@@ -85,6 +85,17 @@ def test_the_export_scores_pairs_like_torch_with_the_same_tokens(sample_index):
     assert chosen.threshold == shipped["threshold"]
 
 
+def test_pairs_run_side_by_side_give_the_logits_of_one_pair_at_a_time(sample_index, seed_article):
+    texts = [line.strip() for line in seed_article.read_text(encoding="utf-8").splitlines() if len(line.strip()) > 20]
+    one, side_by_side = OnnxSelector(selector_dir(sample_index), threads=1), OnnxSelector(selector_dir(sample_index),
+                                                                                         threads=3)
+    for question in ("How long does the drip itself usually run?", "What is the default mode network?"):
+        want = one(question, texts[:40])
+        assert np.array_equal(side_by_side(question, texts[:40]), want)  # each logit in its own place, bit for bit
+        assert np.array_equal(side_by_side(question, texts[:1]), want[:1])
+    assert side_by_side("a question", []).shape == (0,)
+
+
 def test_the_trained_selector_prefers_the_answer_to_a_sentence_on_the_same_topic(sample_index):
     onnx = OnnxSelector(selector_dir(sample_index))
     logits = onnx("How long does the drip itself usually run?",

@@ -1,0 +1,25 @@
+"""The sample-suite profile reads the product's parts and summarises them (a check, never a fit)."""
+from __future__ import annotations
+
+from training.sample_profile import auc, case_rows, summary
+
+
+def test_separability_is_the_chance_an_answer_case_scores_above_an_abstain_case():
+    rows = [{"kind": "answer", "x": 3}, {"kind": "answer", "x": 1}, {"kind": "abstain", "x": 2},
+            {"kind": "abstain", "x": 1}]
+    assert auc(rows, "x") == 0.625  # (1 + 1 + 0 + 0.5) / 4
+    assert auc([{"kind": "answer", "x": 1}], "x") is None
+
+
+def test_the_profile_of_the_sample_questions(sample_assistant):
+    cases = [{"id": "dose", "kind": "answer", "question": "What is the standard dose of ketamine for depression?",
+              "expect_any": ["0.5 mg/kg"]},
+             {"id": "weather", "kind": "abstain", "question": "What's the weather going to be like tomorrow?"}]
+    rows = case_rows(sample_assistant, cases)
+    assert [r["id"] for r in rows] == ["dose", "weather"]
+    dose, weather = rows
+    assert dose["lexical_right_first"] and dose["selector_right_first"] and dose["shortlist_holds"]
+    assert not weather["shortlist_holds"] and dose["confidence"] > weather["confidence"]
+    got = summary(rows)
+    assert got["answer_cases"] == 1 and got["abstain_cases"] == 1 and got["selector_right_first"] == 1
+    assert got["separability_lexical_confidence"] == 1.0

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from assistant.abstain import AbstainPolicy, AbstainSignals, abstain_signals
+from assistant.abstain import AbstainPolicy, abstain_signals
 from assistant.selection import RUNNER_UP_MARGIN, choose_sentences
 from assistant.sentence_scorer import Candidates, SentenceScorer
 
@@ -28,13 +26,11 @@ class Decision:
             abstention, or the selector's probability).
         picks: ((chunk row, sentence index), score) of the sentences to quote, best first; empty when
             abstained, unless the step was asked to choose anyway.
-        signals: the lexical abstention's signals of the best candidate.
         selected: whether the answer selector read the shortlist.
     """
 
     abstained: bool
     picks: list[tuple[tuple[int, int], float]] = field(default_factory=list)
-    signals: AbstainSignals | None = None
     selected: bool = False
 
 
@@ -64,10 +60,9 @@ class AnswerStep:
         choose the quotes even when abstaining (the bench's answer hit, whatever the abstention says).
         Returns: a ``Decision``."""
         if not len(candidates.keys):
-            return Decision(abstained=True, signals=abstain_signals(candidates, np.zeros(0), unknown, len(chunks)))
+            return Decision(abstained=True)
         scores = self.scorer(candidates)
-        signals = abstain_signals(candidates, scores, unknown, len(chunks))
-        abstained = self.abstain(signals)
+        abstained = self.abstain(abstain_signals(candidates, scores, unknown, len(chunks)))
         margin, selected = RUNNER_UP_MARGIN, False
         refused = abstained and self.abstain_by == "lexical"  # the selector is not run for an answer refused
         if self.selector is not None and (choose_anyway or not refused):
@@ -76,6 +71,6 @@ class AnswerStep:
             if self.abstain_by == "selector":
                 abstained = self.selector.abstains(selection)
         if abstained and not choose_anyway:
-            return Decision(abstained=True, signals=signals, selected=selected)
+            return Decision(abstained=True, selected=selected)
         picks = choose_sentences(candidates, scores, chunks, self.max_quotes, margin)
-        return Decision(abstained=abstained, picks=picks, signals=signals, selected=selected)
+        return Decision(abstained=abstained, picks=picks, selected=selected)

@@ -19,8 +19,8 @@ from assistant.answer import Answer
 from assistant.answer_step import AnswerStep
 from assistant.compose import Pick, build_quotes
 from assistant.fusion import WeightedFusion
-from assistant.retriever import HybridRetriever
-from assistant.sentence_scorer import SentenceScorer, sentence_candidates
+from assistant.retriever import HybridRetriever, Retrieval
+from assistant.sentence_scorer import Candidates, SentenceScorer, sentence_candidates
 from assistant.suggest import nearest_articles
 from ingest.config import Config
 from ingest.version import IndexVersion
@@ -59,20 +59,25 @@ class Responder:
         self.terms = self.retriever.terms
         self.step = parts.step
 
-    def __call__(self, question: str, query: str, crisis: bool = False) -> Answer:
-        timings = {}
-        started = time.perf_counter()
+    def candidates(self, question: str, query: str) -> tuple[Retrieval, Candidates]:
+        """Retrieve for ``question`` (``query``: the question folded with the words it carries over from
+        the chat) -> (the retrieval, the candidate sentences of its best ``top_k`` chunks)."""
         carried = query[: -len(question)].strip() if query != question and query.endswith(question) else ""
         retrieval = self.retriever(question, carried=carried)
-        timings["retrieve"] = _ms(started)
-        rows = retrieval.top(self.config.top_k)
-        candidates = sentence_candidates(retrieval.weights, rows, retrieval.scores,
+        candidates = sentence_candidates(retrieval.weights, retrieval.top(self.config.top_k), retrieval.scores,
                                          self.version.chunks, self.version.articles, query,
                                          retrieval.sentence_dense, self.version.sentence_start,
                                          self.retriever.chunk_terms)
+        return retrieval, candidates
+
+    def __call__(self, question: str, query: str, crisis: bool = False) -> Answer:
+        timings = {}
+        started = time.perf_counter()
+        retrieval, candidates = self.candidates(question, query)
+        timings["retrieve"] = _ms(started)
         decision = self.step(query, candidates, self.version.chunks, self.terms.unknown_share(retrieval.weights))
         timings["select" if decision.selected else "score"] = _ms(started) - timings["retrieve"]
-        if not rows or decision.abstained:
+        if decision.abstained:  # no candidates (nothing retrieved) is a refusal too
             titles = nearest_articles(self.version, retrieval.rows, 3)
             return Answer(question=question, abstained=True, crisis=crisis, timings_ms=timings, suggestions=titles,
                           index_version=self.version.name)

@@ -89,6 +89,7 @@ class OnnxSelector:
 class Selection:
     scores: np.ndarray  # per candidate sentence: logit + lexical_weight * lexical score, -inf outside the shortlist
     probability: float  # calibrated P(the shortlist answers the question); 0 with no candidates
+    best_logit: float = -math.inf  # the model's best logit over the shortlist, before calibration
 
 
 class AnswerSelector:
@@ -133,7 +134,8 @@ class AnswerSelector:
         top = np.argsort(-lexical, kind="stable")[:self.shortlist]
         logits = self.model(question, [texts[i] for i in top])
         out[top] = logits + self.lexical_weight * lexical[top]
-        return Selection(out, self.probability(float(logits.max())))
+        best = float(logits.max())
+        return Selection(out, self.probability(best), best)
 
     def abstains(self, selection: Selection) -> bool:
         return selection.probability < self.threshold

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.abstain import abstain_signals
-from assistant.sentence_scorer import sentence_candidates
+from training.selector import auc
 
 
 def case_rows(assistant, cases: list[dict]) -> list[dict]:
@@ -28,10 +28,7 @@ def case_rows(assistant, cases: list[dict]) -> list[dict]:
     rows = []
     for case in cases:
         question, expected = case["question"], [e.lower() for e in case.get("expect_any", [])]
-        retrieval = responder.retriever(question)
-        cands = sentence_candidates(retrieval.weights, retrieval.top(assistant.config.top_k), retrieval.scores,
-                                    version.chunks, version.articles, question, retrieval.sentence_dense,
-                                    version.sentence_start, responder.retriever.chunk_terms)
+        retrieval, cands = responder.candidates(question, question)
         if not len(cands.keys):
             continue
         lexical = step.scorer(cands)
@@ -40,22 +37,19 @@ def case_rows(assistant, cases: list[dict]) -> list[dict]:
         row = {"id": case.get("id"), "kind": case["kind"], "confidence": round(step.abstain.confidence(signals), 3),
                "lexical_right_first": bool(holds[int(np.argmax(lexical))])}
         if step.selector is not None:
-            shortlist = np.argsort(-lexical, kind="stable")[:step.selector.shortlist]
-            logits = step.selector.model(question, [cands.texts[i] for i in shortlist])
             selection = step.selector(question, cands.texts, lexical)
-            row |= {"best_logit": round(float(logits.max()), 3),
+            row |= {"best_logit": round(selection.best_logit, 3),
                     "selector_right_first": bool(holds[int(np.argmax(selection.scores))]),
-                    "shortlist_holds": bool(holds[shortlist].any())}
+                    "shortlist_holds": bool(holds[np.isfinite(selection.scores)].any())}
         rows.append(row)
     return rows
 
 
-def auc(rows: list[dict], key: str) -> float | None:
+def separability(rows: list[dict], key: str) -> float | None:
+    """ROC AUC of ``key`` between answer and abstain cases; None without both."""
     pos = [r[key] for r in rows if r["kind"] == "answer" and key in r]
     neg = [r[key] for r in rows if r["kind"] == "abstain" and key in r]
-    if not pos or not neg:
-        return None
-    return round(sum((p > n) + 0.5 * (p == n) for p in pos for n in neg) / (len(pos) * len(neg)), 3)
+    return round(auc(pos, neg), 3) if pos and neg else None
 
 
 def summary(rows: list[dict]) -> dict:
@@ -64,8 +58,8 @@ def summary(rows: list[dict]) -> dict:
     for key in ("lexical_right_first", "selector_right_first", "shortlist_holds"):
         if any(key in r for r in answers):
             out[key] = sum(bool(r.get(key)) for r in answers)
-    out["separability_lexical_confidence"] = auc(rows, "confidence")
-    out["separability_selector_logit"] = auc(rows, "best_logit")
+    out["separability_lexical_confidence"] = separability(rows, "confidence")
+    out["separability_selector_logit"] = separability(rows, "best_logit")
     return out
 
 

@@ -33,6 +33,7 @@ def test_it_reads_the_lexical_shortlist_only_and_calibrates_the_best_logit():
     assert seen == [["a", "b", "c"]]
     assert selection.scores[:3].tolist() == [0.0, 4.0, 1.0] and selection.scores[3] == -np.inf
     assert selection.probability == pytest.approx(1 / (1 + math.exp(-(0.5 * 4.0 - 1.0))))
+    assert selection.best_logit == 4.0
     assert not chosen.abstains(selection)  # 0.73 >= 0.6
     chosen.threshold = 0.8
     assert chosen.abstains(selection)

@@ -1,14 +1,14 @@
 """The sample-suite profile reads the product's parts and summarises them (a check, never a fit)."""
 from __future__ import annotations
 
-from training.sample_profile import auc, case_rows, summary
+from training.sample_profile import case_rows, separability, summary
 
 
 def test_separability_is_the_chance_an_answer_case_scores_above_an_abstain_case():
     rows = [{"kind": "answer", "x": 3}, {"kind": "answer", "x": 1}, {"kind": "abstain", "x": 2},
             {"kind": "abstain", "x": 1}]
-    assert auc(rows, "x") == 0.625  # (1 + 1 + 0 + 0.5) / 4
-    assert auc([{"kind": "answer", "x": 1}], "x") is None
+    assert separability(rows, "x") == 0.625  # (1 + 1 + 0 + 0.5) / 4
+    assert separability([{"kind": "answer", "x": 1}], "x") is None
 
 
 def test_the_profile_of_the_sample_questions(sample_assistant):

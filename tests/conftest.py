@@ -21,8 +21,8 @@ os.environ["VERBATIM_CACHE"] = tempfile.mkdtemp(prefix="verbatim-test-cache-")
 REPO = Path(__file__).resolve().parent.parent
 # the slow tier: a test that needs the 98-article COVID-QA index (minutes to build and to ask), a browser,
 # or a traced process
-SLOW_FIXTURES = {"covidqa_index", "covidqa_assistant", "covidqa_harness", "covidqa_held_out",
-                 "browser", "chromium", "strace"}
+SLOW_FIXTURES = {"covidqa_index", "covidqa_assistant", "covidqa_lexical_assistant", "covidqa_harness",
+                 "covidqa_held_out", "browser", "chromium", "strace"}
 
 
 def pytest_collection_modifyitems(items):
@@ -121,6 +121,17 @@ def covidqa_assistant(covidqa_index, config):
     from assistant.assistant import Assistant
 
     return Assistant.from_index(covidqa_index, config=config)
+
+
+@pytest.fixture(scope="session")
+def covidqa_lexical_assistant(covidqa_index, config):
+    """The same index answered by the lexical step (``answer_selector = "lexical"``): a twentieth of the
+    selector's time per question, for tests about what any answer step must do."""
+    import dataclasses
+
+    from assistant.assistant import Assistant
+
+    return Assistant.from_index(covidqa_index, config=dataclasses.replace(config, answer_selector="lexical"))
 
 
 # ---- the COVID-QA harness, its held-out fold indexes and one-article corpora (evaluation and training tests)

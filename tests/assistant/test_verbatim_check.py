@@ -12,6 +12,12 @@ def test_a_whole_sentence_passes(quote):
     assert_numbers_whole(quote, ARTICLE, ARTICLE.index(quote))
 
 
+def test_a_numbered_line_after_a_line_ending_in_a_number_passes():
+    article = "Lancet 1991;65:4–21.\n7. Johnson NPAS. Updating the accounts."
+    quote = "7. Johnson NPAS. Updating the accounts."
+    assert_numbers_whole(quote, article, article.index(quote))
+
+
 @pytest.mark.parametrize("start, end", [
     (ARTICLE.index("5 mg/kg"), ARTICLE.index(" over")),  # "5 mg/kg": the "0." cut off
     (ARTICLE.index("A standard"), ARTICLE.index(".5 mg")),  # "... 0": the decimals cut off

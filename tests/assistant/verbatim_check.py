@@ -5,7 +5,7 @@ import re
 
 QUOTE_LINE = re.compile(r"^“(.*)” \[(\d+)\]$")
 # a number (with its decimals) and the unit that may follow it: neither may be cut at a quote's edge
-NUMBER_BEFORE = re.compile(r"\d[.,]?$")
+NUMBER_BEFORE = re.compile(r"\d[.,]?\Z")  # \Z: "$" would also match before a final line break
 UNIT_AFTER_NUMBER = re.compile(r"^(?:[.,]?\d|\s?%|\s?(?:mg|kg|ml|µg|mcg)\b)")
 
 

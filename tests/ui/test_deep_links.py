@@ -69,25 +69,29 @@ def site(tmp_path):
 
 def quoted_far_down(assistant, questions, count: int, min_offset: int = 6000):
     """(article, citation) for the first quote of answered COVID-QA questions, one per article, whose
-    sentence lies well below the top of its article (a link that did not scroll leaves it out of view)."""
+    sentence lies well below the top of its article (a link that did not scroll leaves it out of view) and
+    is not also stated higher up (a text fragment finds the first occurrence: an abstract repeated in the
+    body would land on the abstract's)."""
     out, seen = [], set()
     for item in questions:
         answer = assistant.ask(item.question)
         if answer.abstained or not answer.citations:
             continue
         c = answer.citations[0]
-        if c.file in seen or c.offset + c.start < min_offset:
+        article = assistant.version.articles[c.file]
+        at = c.offset + c.start
+        if c.file in seen or at < min_offset or article.text.find(c.passage[c.start:c.end]) != at:
             continue
         seen.add(c.file)
-        out.append((assistant.version.articles[c.file], c))
+        out.append((article, c))
         if len(out) == count:
             break
     return out
 
 
 @pytest.fixture(scope="module")
-def covid_quotes(covidqa_assistant, covidqa):
-    return quoted_far_down(covidqa_assistant, covidqa.questions, 20)
+def covid_quotes(covidqa_lexical_assistant, covidqa):
+    return quoted_far_down(covidqa_lexical_assistant, covidqa.questions, 20)
 
 
 @pytest.mark.slow

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -63,7 +64,8 @@ class CovidQA:
 _SPACE = re.compile(r"\s+")
 
 
-def _normalised_with_map(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=256)  # an article's questions, and every harness over it, look in the same text
+def _normalised_with_map(text: str) -> tuple[str, tuple[int, ...]]:
     """Collapse whitespace runs to one space; return the new string and a map new index -> old index."""
     out, where = [], []
     previous_space = False
@@ -77,7 +79,7 @@ def _normalised_with_map(text: str) -> tuple[str, list[int]]:
             out.append(ch)
             previous_space = False
         where.append(i)
-    return "".join(out), where
+    return "".join(out), tuple(where)
 
 
 def gold_span(item: QAItem, article_text: str) -> tuple[int, int] | None:

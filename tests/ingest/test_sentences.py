@@ -13,20 +13,21 @@ def _lines(texts):
 
 
 def _split_all(lines):
+    sentences._pieces.cache_clear()  # split afresh, not from the lines remembered by an earlier split
     return [[(s.start, s.end) for s in split_sentences(line)] for line in lines]
 
 
-@pytest.mark.slow  # every sentence of the 98 COVID-QA articles, split twice
+@pytest.mark.slow  # the sentences of every other COVID-QA article and of the seed, split twice
 def test_fast_abbreviation_scan_changes_no_sentence(covidqa, seed_article, monkeypatch):
     sentences._segmenter()  # installs the fast scan
     if AbbreviationReplacer.search_for_abbreviations_in_string is not sentences._search_present_abbreviations:
         pytest.fail(f"the fast scan was not installed (pysbd is not {sentences.FAST_PYSBD}?)")
-    lines = _lines(list(covidqa.articles.values()) + [seed_article.read_text(encoding="utf-8")])
+    lines = _lines(list(covidqa.articles.values())[::2] + [seed_article.read_text(encoding="utf-8")])
     fast = _split_all(lines)
     monkeypatch.setattr(AbbreviationReplacer, "search_for_abbreviations_in_string",
                         sentences._search_present_abbreviations.original)
     assert _split_all(lines) == fast
-    assert sum(map(len, fast)) > 15000
+    assert sum(map(len, fast)) > 7000
 
 
 def test_abbreviations_followed_by_a_period_are_still_protected():

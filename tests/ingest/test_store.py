@@ -32,13 +32,15 @@ def ingest_cmd(corpus: Path, index: Path) -> list[str]:
 
 @pytest.mark.slow
 def test_kill_9_at_any_moment_keeps_previous_version(tmp_path, sample_index, seed_article):
+    """Three writers killed in turn on one index (loading the model, embedding, writing the new version):
+    after each the live version is whole, and the next run cleans up after all three and publishes."""
     corpus = tmp_path / "corpus"
     write_corpus(corpus, 30, seed_article)
+    index = tmp_path / "index"
+    shutil.copytree(sample_index, index)
+    store = IndexStore(index)
     killed_while_staging = False
-    for i, moment in enumerate(["staging", 3.0, 8.0]):  # while the new version is written; twice before (start, model)
-        index = tmp_path / f"index-{i}"
-        shutil.copytree(sample_index, index)
-        store = IndexStore(index)
+    for moment in [3.0, 8.0, "staging"]:  # each run starts over the dead writers' leftovers
         before = store.live_name()
         chunks_before = len(IndexVersion.load(store.require_live()).chunks)
         proc = subprocess.Popen(ingest_cmd(corpus, index), cwd=REPO, stdout=subprocess.DEVNULL,
@@ -53,6 +55,7 @@ def test_kill_9_at_any_moment_keeps_previous_version(tmp_path, sample_index, see
         else:
             time.sleep(moment)
         if proc.poll() is not None:
+            assert proc.returncode == 0, f"the ingest started at {moment!r} failed"
             continue  # finished before the kill: nothing to prove at this moment
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -62,11 +65,10 @@ def test_kill_9_at_any_moment_keeps_previous_version(tmp_path, sample_index, see
             assert len(live.chunks) == chunks_before
         else:
             assert len(live.articles) == 31
-        # the next run cleans up the dead writer's leftovers and publishes
-        done = subprocess.run(ingest_cmd(corpus, index), cwd=REPO, capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stdout + done.stderr
-        assert not [p for p in index.iterdir() if p.name.startswith((".staging-", ".current"))]
-        assert len(IndexVersion.load(store.require_live()).articles) == 31
+    done = subprocess.run(ingest_cmd(corpus, index), cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not [p for p in index.iterdir() if p.name.startswith((".staging-", ".current"))]
+    assert len(IndexVersion.load(store.require_live()).articles) == 31
     assert killed_while_staging, "the ingest was never caught while writing its staging version"
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from assistant.sentence_scorer import SENTENCE_FEATURES, SIZE_RANGE, SentenceScorer, smallness
 from evaluation.harness import Harness
 from evaluation.holdout import FOLDS, article_folds
+from training import conditional_logit
 from training.one_article import OneArticleCorpora
 
 
@@ -41,44 +42,45 @@ def fit_sentence_weights(prepared: list, small: list = (), full_chunks: int | No
     probability mass on the gold sentences. ``prepared``: rows of the full index (``full_chunks``
     chunks); ``small``: rows of smaller corpora (``prepare_small``), which fit the weights' change with
     size. -> SentenceScorer keyword arguments (weights, small, size_range)."""
-    from scipy.optimize import minimize
-
-    sizes = [math.log(len(oh.version.chunks)) for *_, oh in small]
-    high = math.log(full_chunks) if full_chunks else SIZE_RANGE[1]
-    size_range = (round(min(sizes), 4), round(high, 4)) if sizes else (high, high)
-    rows = [(c, hits, 0.0) for _, c, hits in prepared]
-    rows += [(c, hits, smallness(len(oh.version.chunks), size_range)) for _, c, hits, oh in small]
-    groups = [(np.hstack([c.features, c.features * shift]).astype(np.float64), hits)
-              for c, hits, shift in rows if len(c.keys) and hits.any()]
-    n = len(SENTENCE_FEATURES)
-
-    def loss(w):
-        total, grad = l2 * w @ w, 2 * l2 * w
-        for X, hits in groups:
-            z = X @ w
-            z -= z.max()
-            p = np.exp(z)
-            p /= p.sum()
-            gold = p[hits].sum()
-            total -= np.log(gold + 1e-12)
-            grad -= (p[hits] @ X[hits]) / (gold + 1e-12) - p @ X
-        return total / len(groups), grad / len(groups)
-
-    w0 = np.array([1.0 if name == "coverage" else 0.0 for name in SENTENCE_FEATURES] + [0.0] * n)
-    w = minimize(loss, w0, jac=True, method="L-BFGS-B").x
-    return {"weights": {name: round(float(v), 4) for name, v in zip(SENTENCE_FEATURES, w[:n])},
-            "small": {name: round(float(v), 4) for name, v in zip(SENTENCE_FEATURES, w[n:])},
-            "size_range": size_range}
+    size_range = _size_range(small, full_chunks)
+    return _as_weights(conditional_logit.fit(_groups(prepared, small, size_range), _start(), l2), size_range)
 
 
 def fold_sentence_weights(prepared: list, folds: np.ndarray, small: list = (),
                           full_chunks: int | None = None) -> list[dict]:
     """Per fold, the sentence weights fitted on the other folds' questions (small corpora: the other
-    folds' articles)."""
+    folds' articles); the folds are fitted side by side, one process per core."""
     fold = article_folds(q.target.item.article for q, *_ in prepared)
-    return [fit_sentence_weights([p for p, g in zip(prepared, folds) if g != f],
-                                 [r for r in small if fold[r[0].target.item.article] != f], full_chunks)
+    jobs = [([p for p, g in zip(prepared, folds) if g != f], [r for r in small if fold[r[0].target.item.article] != f])
             for f in range(FOLDS)]
+    ranges = [_size_range(s, full_chunks) for _, s in jobs]
+    fitted = conditional_logit.fit_each([_groups(p, s, r) for (p, s), r in zip(jobs, ranges)], _start())
+    return [_as_weights(w, r) for w, r in zip(fitted, ranges)]
+
+
+def _size_range(small: list, full_chunks: int | None) -> tuple[float, float]:
+    sizes = [math.log(len(oh.version.chunks)) for *_, oh in small]
+    high = math.log(full_chunks) if full_chunks else SIZE_RANGE[1]
+    return (round(min(sizes), 4), round(high, 4)) if sizes else (high, high)
+
+
+def _groups(prepared: list, small: list, size_range) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each question with a gold sentence: (its candidates' features beside features x smallness, gold)."""
+    rows = [(c, hits, 0.0) for _, c, hits in prepared]
+    rows += [(c, hits, smallness(len(oh.version.chunks), size_range)) for _, c, hits, oh in small]
+    return [(np.hstack([c.features, c.features * shift]).astype(np.float64), hits)
+            for c, hits, shift in rows if len(c.keys) and hits.any()]
+
+
+def _start() -> np.ndarray:
+    return np.array([1.0 if name == "coverage" else 0.0 for name in SENTENCE_FEATURES] + [0.0] * len(SENTENCE_FEATURES))
+
+
+def _as_weights(w: np.ndarray, size_range) -> dict:
+    n = len(SENTENCE_FEATURES)
+    return {"weights": {name: round(float(v), 4) for name, v in zip(SENTENCE_FEATURES, w[:n])},
+            "small": {name: round(float(v), 4) for name, v in zip(SENTENCE_FEATURES, w[n:])},
+            "size_range": size_range}
 
 
 def sentence_figures(h: Harness, prepared: list, weights: dict, max_quotes=3) -> np.ndarray:

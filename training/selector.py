@@ -265,7 +265,13 @@ def main() -> None:
     parser.add_argument("--logits", type=Path, help="keep each run's held-out logits here; reuse them")
     parser.add_argument("--save", action="store_true", help="write the shipped weights, settings and manifest")
     parser.add_argument("--runs", nargs="*", help="only these runs (default: all)")
+    parser.add_argument("--epochs", type=int, help="train this many epochs instead of the shipped setting "
+                        "(an experiment: not with --save, which ships the settings in this module)")
     args = parser.parse_args()
+    if args.epochs is not None:
+        if args.save or args.epochs < 1:
+            parser.error("--epochs takes a whole number >= 1 and cannot be combined with --save")
+        SETTINGS["epochs"] = args.epochs
     import torch
 
     from ingest import selector

@@ -93,3 +93,14 @@ def test_one_training_pass_lifts_the_right_sentences_above_the_others(xquad):
     right = np.mean([v[g.gold].mean() for g, v in zip(answerable, scored)])
     wrong = np.mean([v[~g.gold].mean() for g, v in zip(answerable, scored) if (~g.gold).any()])
     assert right > wrong + 0.5
+
+
+
+@pytest.mark.parametrize("flags", [["--epochs", "2", "--save"], ["--epochs", "0"]])
+def test_an_epochs_experiment_is_refused_where_it_would_ship_or_train_nothing(flags, repo_dir, tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "training.selector", "--index", str(tmp_path), *flags],
+                          cwd=repo_dir, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "--epochs takes a whole number" in done.stderr, done.stderr

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from assistant.abstain import AbstainPolicy, abstain_signals
 from assistant.selection import RUNNER_UP_MARGIN, choose_sentences
-from assistant.sentence_scorer import Candidates, SentenceScorer
+from assistant.sentence_scorer import SENTENCE_FEATURES, Candidates, SentenceScorer
 
 
 @dataclass
@@ -66,7 +66,8 @@ class AnswerStep:
         margin, selected = RUNNER_UP_MARGIN, False
         refused = abstained and self.abstain_by == "lexical"  # the selector is not run for an answer refused
         if self.selector is not None and (choose_anyway or not refused):
-            selection = self.selector(query, candidates.texts, scores)
+            selection = self.selector(query, candidates.texts, scores,
+                                      candidates.features[:, SENTENCE_FEATURES.index("dense")])
             scores, margin, selected = selection.scores, self.selector.margin, True
             if self.abstain_by == "selector":
                 abstained = self.selector.abstains(selection)

@@ -1,17 +1,24 @@
 """The answer selector: reads the question with each shortlisted sentence and decides both which
 sentences to quote and whether the articles answer at all.
 
-    AnswerSelector(model, shortlist, calibration, threshold, margin)(question, texts, lexical) -> Selection
+    AnswerSelector(model, shortlist, calibration, threshold, margin, ranking)(question, texts, lexical, dense)
+        -> Selection
 
-In: the question (with any words carried over from the chat), the candidate sentences and their
-lexical scores (``SentenceScorer``). The lexical scorer's best ``shortlist`` sentences are read by the
-cross-encoder (``ingest.selector``, trained by ``python -m training.selector``); out: sentence scores,
-``logit + lexical_weight * lexical score`` on the shortlist (every other sentence -inf: never quoted;
-the two read different evidence, and together rank better than either on held-out data), and
-``probability``, the calibrated chance that the shortlist answers the question (sigmoid(a * best logit
-+ b), fitted on held-out data sets). The assistant abstains when it is below ``threshold``. Shortlist,
-lexical weight, calibration, threshold and runner-up margin come with the shipped weights
-(``selector.json``, written by the training command).
+In: the question (with any words carried over from the chat), the candidate sentences, their lexical
+scores (``SentenceScorer``) and their cosines to the question. The lexical scorer's best ``shortlist``
+sentences are read by the cross-encoder (``ingest.selector``, trained by ``python -m training.selector``);
+out: sentence scores on the shortlist (every other sentence -inf: never quoted),
+
+    logit + ranking["lexical"] * lexical score + ranking["bm25"] * BM25 within the shortlist
+          + ranking["dense"] * cosine
+
+(the model and the cheap scores read different evidence: together they rank better than the logit alone
+on data sets held out of the training), and ``probability``, the calibrated chance that the shortlist
+answers the question: sigmoid(a * evidence + b), where the evidence is the best of the same scores without
+the lexical one (the training data sets other than COVID-QA have no lexical score, so the calibration,
+fitted on all of them held out, could not read it). The assistant abstains when it is below
+``threshold``. Shortlist, ranking weights, calibration, threshold and runner-up margin
+come with the shipped weights (``selector.json``, written by the training command).
 
 ``OnnxSelector`` runs the ONNX export the ingest left in ``<index root>/selectors/`` on onnxruntime,
 no torch.
@@ -27,11 +34,26 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.shortlist_bm25 import bm25_within
 from ingest.embed import available_cores
 from ingest.onnx_export import MODEL_FILE, TOKENIZER_FILE
 from ingest.selector_export import EXPORT_FILE, selector_dir
 
 log = logging.getLogger("verbatim")
+
+
+RANKING = ("lexical", "bm25", "dense")
+
+
+def ranking_scores(logits: np.ndarray, weights: dict[str, float], lexical: np.ndarray, bm25: np.ndarray,
+                   dense: np.ndarray | None) -> np.ndarray:
+    """logit + Σ weight x score over ``RANKING`` (the module doc); the training command ranks by the same."""
+    out = np.asarray(logits, dtype=np.float32) + weights.get("lexical", 0.0) * lexical + weights.get("bm25", 0.0) * bm25
+    if weights.get("dense", 0.0):
+        if dense is None:
+            raise ValueError("the ranking weighs the cosine: pass each candidate's cosine to the question")
+        out = out + weights["dense"] * dense
+    return out.astype(np.float32)
 
 
 class OnnxSelector:
@@ -87,9 +109,10 @@ class OnnxSelector:
 
 @dataclass
 class Selection:
-    scores: np.ndarray  # per candidate sentence: logit + lexical_weight * lexical score, -inf outside the shortlist
+    scores: np.ndarray  # per candidate sentence: the ranking score (module doc), -inf outside the shortlist
     probability: float  # calibrated P(the shortlist answers the question); 0 with no candidates
-    best_logit: float = -math.inf  # the model's best logit over the shortlist, before calibration
+    best_logit: float = -math.inf  # the model's best logit over the shortlist
+    evidence: float = -math.inf  # what is calibrated: the best ranking score without the lexical one
 
 
 class AnswerSelector:
@@ -98,16 +121,20 @@ class AnswerSelector:
     Args:
         model: ``model(question, texts) -> logits`` (an ``OnnxSelector``).
         shortlist: how many of the lexical scorer's best sentences the model reads.
-        calibration: (a, b) of P = sigmoid(a * best logit + b).
+        calibration: (a, b) of P = sigmoid(a * evidence + b) (the module doc).
         threshold: abstain below this probability.
         margin: a runner-up is quoted when its score is within this of the best one's.
-        lexical_weight: how much of the lexical score is added to each logit.
+        ranking: the weights of the lexical score, BM25 within the shortlist and the cosine added to each
+            logit (keys ``RANKING``; a missing key weighs 0).
     """
 
     def __init__(self, model, shortlist: int, calibration: tuple[float, float], threshold: float, margin: float,
-                 lexical_weight: float = 0.0):
+                 ranking: dict[str, float] | None = None):
+        unknown = set(ranking or {}) - set(RANKING)
+        if unknown:
+            raise ValueError(f"unknown ranking weight {sorted(unknown)}; known: {', '.join(RANKING)}")
         self.model = model
-        self.lexical_weight = float(lexical_weight)
+        self.ranking = {name: float((ranking or {}).get(name, 0.0)) for name in RANKING}
         self.shortlist = int(shortlist)
         self.calibration = (float(calibration[0]), float(calibration[1]))
         self.threshold = float(threshold)
@@ -119,23 +146,28 @@ class AnswerSelector:
         s = model.settings
         calibration = (s["calibration"]["a"], s["calibration"]["b"])
         return cls(model, s["shortlist"], calibration, s["threshold"] if threshold is None else threshold, s["margin"],
-                   s["lexical_weight"])
+                   s["ranking"])
 
-    def probability(self, best_logit: float) -> float:
+    def probability(self, evidence: float) -> float:
         a, b = self.calibration
-        return 1.0 / (1.0 + math.exp(-(a * best_logit + b)))
+        return 1.0 / (1.0 + math.exp(-(a * evidence + b)))
 
-    def __call__(self, question: str, texts: list[str], lexical: np.ndarray) -> Selection:
-        """Args: question, candidate texts, their lexical scores. Returns: a ``Selection``."""
+    def __call__(self, question: str, texts: list[str], lexical: np.ndarray,
+                 dense: np.ndarray | None = None) -> Selection:
+        """Args: question, candidate texts, their lexical scores, their cosines to the question (needed
+        when the dense weight is not 0). Returns: a ``Selection``."""
         out = np.full(len(texts), -np.inf, dtype=np.float32)
         if not len(texts):
             return Selection(out, 0.0)
         lexical = np.asarray(lexical, dtype=np.float32)
         top = np.argsort(-lexical, kind="stable")[:self.shortlist]
-        logits = self.model(question, [texts[i] for i in top])
-        out[top] = logits + self.lexical_weight * lexical[top]
-        best = float(logits.max())
-        return Selection(out, self.probability(best), best)
+        shortlist = [texts[i] for i in top]
+        logits = self.model(question, shortlist)
+        bm25 = bm25_within(question, shortlist)
+        dense = None if dense is None else np.asarray(dense, dtype=np.float32)[top]
+        out[top] = ranking_scores(logits, self.ranking, lexical[top], bm25, dense)
+        evidence = float(ranking_scores(logits, self.ranking | {"lexical": 0.0}, lexical[top], bm25, dense).max())
+        return Selection(out, self.probability(evidence), float(logits.max()), evidence)
 
     def abstains(self, selection: Selection) -> bool:
         return selection.probability < self.threshold

@@ -2,27 +2,9 @@
 with its statistics over the question's own candidates (the product's tokenizer)."""
 from __future__ import annotations
 
-import math
-from collections import Counter
-
 import numpy as np
 
-from ingest.lexical import tokenize
-
-
-def bm25_within(question: str, texts: list[str], k1: float = 1.5, b: float = 0.75) -> np.ndarray:
-    docs = [tokenize(t) for t in texts]
-    n = len(docs)
-    average = sum(map(len, docs)) / max(1, n) or 1.0
-    df = Counter(t for d in docs for t in set(d))
-    out = np.zeros(n, np.float32)
-    for i, d in enumerate(docs):
-        tf = Counter(d)
-        for t in dict.fromkeys(tokenize(question)):
-            if t in tf:
-                idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
-                out[i] += idf * tf[t] * (k1 + 1) / (tf[t] + k1 * (1 - b + b * len(d) / average))
-    return out
+from assistant.shortlist_bm25 import bm25_within
 
 
 def cosine_scores(encoder, groups) -> list[np.ndarray]:
@@ -43,12 +25,21 @@ def first_figures(groups, scores) -> dict:
     return out
 
 
-def selection_rows(groups, encoder, model=None) -> dict:
+def selection_rows(groups, encoder, model=None, ranking: dict | None = None) -> dict:
     """Right sentence first among each question's own candidates: the cosine alone, BM25 within the
-    candidates and, with ``model`` (``model(question, texts) -> logits``, the selector), the selector."""
+    candidates and, with ``model`` (``model(question, texts) -> logits``, the selector), the selector's
+    logits alone and, with ``ranking`` (its weights), ranked as the product ranks (no lexical score here)."""
+    from assistant.selector import ranking_scores
+
     answerable = [g for g in groups if g.kind == "answerable"]
-    rows = {"cosine": first_figures(answerable, cosine_scores(encoder, answerable)),
-            "bm25": first_figures(answerable, [bm25_within(g.question, g.texts) for g in answerable])}
+    cosines = cosine_scores(encoder, answerable)
+    bm25 = [bm25_within(g.question, g.texts) for g in answerable]
+    rows = {"cosine": first_figures(answerable, cosines), "bm25": first_figures(answerable, bm25)}
     if model is not None:
-        rows["selector"] = first_figures(answerable, [model(g.question, g.texts) for g in answerable])
+        logits = [model(g.question, g.texts) for g in answerable]
+        rows["selector"] = first_figures(answerable, logits)
+        if ranking is not None:
+            rows["selector_ranked"] = first_figures(answerable, [
+                ranking_scores(v, ranking, np.zeros(len(v), np.float32), b, c)
+                for v, b, c in zip(logits, bm25, cosines)])
     return rows

@@ -147,12 +147,13 @@ def selection_tables(shared: Path, index: Path, config: Config, selector) -> dic
     from evaluation.answer_sets import selqa_groups, xquad_groups
 
     encoder = load_query_encoder(config, index_root=index)
-    model = selector.model if selector is not None else None
+    model, ranking = (selector.model, selector.ranking) if selector is not None else (None, None)
     tables = {}
     if (shared / "selqa" / "selqa-ass-test.json").is_file():
-        tables["SelQA test"] = selection_rows(selqa_groups(shared / "selqa", "test", negatives=False), encoder, model)
+        tables["SelQA test"] = selection_rows(selqa_groups(shared / "selqa", "test", negatives=False), encoder, model,
+                                              ranking)
     if (shared / "xquad" / "xquad.en.json").is_file():
-        tables["XQuAD"] = selection_rows(xquad_groups(shared / "xquad", negatives=False), encoder, model)
+        tables["XQuAD"] = selection_rows(xquad_groups(shared / "xquad", negatives=False), encoder, model, ranking)
     return tables
 
 

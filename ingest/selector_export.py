@@ -26,7 +26,7 @@ SELECTORS = "selectors"
 EXPORT_FILE = "selector.json"
 EXPORT_VERSION = 1
 # what the query side needs from the shipped settings (the fitted values travel with the export)
-EXPORTED_SETTINGS = ("max_length", "calibration", "threshold", "margin", "shortlist", "lexical_weight")
+EXPORTED_SETTINGS = ("max_length", "calibration", "threshold", "margin", "shortlist", "ranking")
 _CHECK = [("What dose is used?", "The usual dose is 0.5 mg/kg over 40 minutes."),
           ("how long does it last", "Effects can last for one to two weeks " * 20)]
 

@@ -10,6 +10,13 @@ __all__ = ["FOLDS", "SHORTLIST", "Group", "assign_folds", "covidqa_groups", "dig
            "selqa_groups", "xquad_groups"]
 
 
+def dense(cands, rows) -> list[float]:
+    """The product's cosine of each shortlisted sentence to the question (``Candidates`` features)."""
+    from assistant.sentence_scorer import SENTENCE_FEATURES
+
+    return cands.features[rows, SENTENCE_FEATURES.index("dense")].astype(float).tolist()
+
+
 def covidqa_groups(h, negatives: bool = True, shortlist: int = SHORTLIST) -> list[Group]:
     """COVID-QA through the product's own path on a 98-article index (``evaluation.harness.Harness``):
     the lexical scorer's top ``shortlist`` sentences of the best chunks. Negative: the same question's
@@ -36,5 +43,5 @@ def covidqa_groups(h, negatives: bool = True, shortlist: int = SHORTLIST) -> lis
             if kind == "answerable" and q.target.span is None:
                 continue
             out.append(Group("covidqa", item.article, item.question, [cands.texts[i] for i in top], hits, kind=kind,
-                             meta={"lexical": lexical[top].astype(float).tolist()}))
+                             meta={"lexical": lexical[top].astype(float).tolist(), "dense": dense(cands, top)}))
     return assign_folds(out)

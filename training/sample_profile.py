@@ -3,7 +3,8 @@
     python -m training.sample_profile [--cases FILE] [--index DIR]
 
 For each answer and abstain case, asked alone (a follow-up without its history): the lexical
-abstention's confidence, the answer selector's best logit over its shortlist, and whether the lexical
+abstention's confidence, the answer selector's best logit and evidence (what its probability
+calibrates) over its shortlist, and whether the lexical
 scorer, the selector and the shortlist hold an expected sentence. Then a summary: how many answer
 cases each ranks right first, and how well each signal separates answer cases from abstain cases (ROC
 AUC: the chance an answer case scores above an abstain case). It reads the product's own parts
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.abstain import abstain_signals
+from assistant.sentence_scorer import SENTENCE_FEATURES
 from training.selector import auc
 
 
@@ -37,8 +39,9 @@ def case_rows(assistant, cases: list[dict]) -> list[dict]:
         row = {"id": case.get("id"), "kind": case["kind"], "confidence": round(step.abstain.confidence(signals), 3),
                "lexical_right_first": bool(holds[int(np.argmax(lexical))])}
         if step.selector is not None:
-            selection = step.selector(question, cands.texts, lexical)
-            row |= {"best_logit": round(selection.best_logit, 3),
+            selection = step.selector(question, cands.texts, lexical,
+                                      cands.features[:, SENTENCE_FEATURES.index("dense")])
+            row |= {"best_logit": round(selection.best_logit, 3), "evidence": round(selection.evidence, 3),
                     "selector_right_first": bool(holds[int(np.argmax(selection.scores))]),
                     "shortlist_holds": bool(holds[np.isfinite(selection.scores)].any())}
         rows.append(row)
@@ -60,6 +63,7 @@ def summary(rows: list[dict]) -> dict:
             out[key] = sum(bool(r.get(key)) for r in answers)
     out["separability_lexical_confidence"] = separability(rows, "confidence")
     out["separability_selector_logit"] = separability(rows, "best_logit")
+    out["separability_selector_evidence"] = separability(rows, "evidence")
     return out
 
 

@@ -11,10 +11,12 @@ selector trained from the packaged MiniLM with the same seed and settings:
   without_xquad    COVID-QA + SelQA; scored on XQuAD
   covidqa_half_H   SelQA + XQuAD + the COVID-QA articles of the other half (article-level); scored on half H
 
-Held-out logits are kept in FILE (one JSON line per run and settings) and reused, so the figures and the
-calibration re-run in seconds. The calibration (P(the shortlist answers) = sigmoid(a * best logit + b))
-the weight of the lexical score in the ranking and the runner-up margin are fitted on the held-out
-logits only, and written with ``--save`` into
+Held-out logits are kept in FILE (one JSON line per run and settings; a run whose kept logits lack a
+group it now scores is trained again) and reused, so the figures and the calibration re-run in minutes.
+The ranking weights (logit + weights x the lexical score, BM25 within the candidates and the cosine:
+``assistant.selector``), the calibration (P(the shortlist answers) = sigmoid(a * evidence + b), the
+evidence being the best of those scores without the lexical one) and the runner-up margin are fitted
+on the held-out logits only, and written with ``--save`` into
 ``ingest/weights/selector/selector.json`` beside the fp16 weights; ``manifest.json`` records the data
 sets and their sha256, this command, the seed, the weights' sha256 and the figures printed.
 """
@@ -36,9 +38,11 @@ from training.selector_train import score_groups, train
 SETTINGS = {"frozen": 2, "epochs": 1, "negatives": 3, "seed": 0}
 THRESHOLD = 0.5  # abstain when P(the shortlist answers) < 0.5: the calibrated probability read as it says
 MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0)
-# ranking score = logit + w * lexical score where the product has one (COVID-QA's shortlists); w is the one
-# of these with the best held-out first quote on COVID-QA (then any quote)
-LEXICAL_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0)
+# ranking score = logit + Σ weight x cheap score (assistant.selector.ranking_scores): the lexical score where
+# the product has one (COVID-QA's shortlists), BM25 within the candidates, the cosine. The weights are the
+# point of this grid with the best held-out first quote, each data set weighing the same (then any quote)
+RANKING_GRID = {"lexical": (0.0, 0.5, 1.0, 2.0, 4.0), "bm25": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0),
+                "dense": (0.0, 1.0, 2.0, 4.0, 8.0)}
 QUOTES_PER_ANSWER = 1.8  # the widest margin whose quotes per answer stay within this (held-out COVID-QA)
 NEGATIVE_SHARE = 0.6  # of the answer-less groups trained on (they are cheaper signal than answerable ones)
 OFF_TOPIC_TRAIN, OFF_TOPIC_EVAL = 400, 300
@@ -80,7 +84,7 @@ def off_topic_shortlists(h, questions: list[str], dataset: str) -> list[d.Group]
             continue
         top = np.argsort(-scorer(cands), kind="stable")[:d.SHORTLIST]
         out.append(d.Group(dataset, "", text, [cands.texts[i] for i in top], np.zeros(len(top), bool),
-                           kind="off_topic", meta={"asked_of": "covidqa"}))
+                           kind="off_topic", meta={"asked_of": "covidqa", "dense": d.dense(cands, top)}))
     return out
 
 
@@ -113,20 +117,27 @@ def group_key(g: d.Group) -> str:
 
 
 def stored(path: Path | None, run: str) -> dict | None:
+    """The run's kept logits (the last kept for these settings), or None."""
     if path is None or not path.is_file():
         return None
+    found = None
     for line in path.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
         if entry["run"] == run and entry["settings"] == SETTINGS:
-            return entry["logits"]
-    return None
+            found = entry["logits"]
+    return found
 
 
 def run_logits(name: str, train_groups, eval_groups, path: Path | None, save_to: Path | None = None) -> dict:
     """{group key: logits} for ``eval_groups`` from a selector trained on ``train_groups`` (kept in ``path``)."""
     cached = stored(path, name)
-    if cached is not None and (save_to is None or (save_to / "selector.safetensors").is_file()):
-        return cached
+    if cached is not None:
+        missing = sum(group_key(g) not in cached for g in eval_groups)
+        if not missing and (save_to is None or (save_to / "selector.safetensors").is_file()):
+            return cached
+        if missing:  # the shortlists changed since (a refitted lexical scorer): the run is out of date
+            print(f"{name}: the kept logits lack {missing} of the {len(eval_groups)} groups it scores; training again",
+                  file=sys.stderr, flush=True)
     started = time.perf_counter()
     print(f"{name}: training on {len(train_groups)} groups", file=sys.stderr, flush=True)
     model = train(train_groups, SETTINGS["frozen"], SETTINGS["epochs"], SETTINGS["negatives"], SETTINGS["seed"])
@@ -144,8 +155,8 @@ def run_logits(name: str, train_groups, eval_groups, path: Path | None, save_to:
 
 
 def fit_calibration(rows: list[tuple[float, bool, str]]) -> tuple[float, float]:
-    """Platt scaling of the best logit -> P(the shortlist answers), each data set and each class
-    weighing the same (rows: best logit, answerable, data set)."""
+    """Platt scaling of the evidence -> P(the shortlist answers), each data set and each class
+    weighing the same (rows: evidence, answerable, data set)."""
     from scipy.optimize import minimize
 
     x = np.array([r[0] for r in rows])
@@ -176,24 +187,48 @@ def picks(logits: np.ndarray, margin: float, max_quotes: int = 3) -> list[int]:
     return [int(i) for i in order[:max_quotes] if logits[i] >= logits[order[0]] - margin]
 
 
-def ranking_scores(g: d.Group, logits: dict, lexical_weight: float) -> np.ndarray:
-    """What the product ranks by: the logits, plus ``lexical_weight`` x the lexical score where there is one."""
+def ranking_scores(g: d.Group, logits: dict, weights: dict[str, float]) -> np.ndarray:
+    """What the product ranks by (``assistant.selector.ranking_scores``); a group without a lexical score
+    (SelQA, XQuAD) ranks without it."""
+    from assistant.selector import ranking_scores as rank
+
     v = np.array(logits[group_key(g)], dtype=float)
-    return v + lexical_weight * np.array(g.meta["lexical"]) if "lexical" in g.meta else v
+    lexical = np.array(g.meta["lexical"]) if "lexical" in g.meta else np.zeros(len(v))
+    dense = np.array(g.meta["dense"]) if "dense" in g.meta else None
+    return rank(v, weights, lexical, np.array(g.meta.get("bm25", np.zeros(len(v)))), dense).astype(float)
 
 
-def figures(groups: list[d.Group], logits: dict, calibration, margin: float, lexical_weight: float = 0.0) -> dict:
+def evidence(g: d.Group, logits: dict, weights: dict[str, float]) -> float:
+    """What the probability calibrates (``assistant.selector``): the best ranking score without the lexical
+    one, which only COVID-QA's shortlists have."""
+    return float(ranking_scores(g, logits, weights | {"lexical": 0.0}).max())
+
+
+def add_cheap_scores(groups: list[d.Group], encoder) -> None:
+    """BM25 within each group's texts and (where the product's is not there already) the cosine, into meta."""
+    from assistant.shortlist_bm25 import bm25_within
+    from evaluation.answer_baselines import cosine_scores
+
+    for g in groups:
+        g.meta["bm25"] = bm25_within(g.question, g.texts).astype(float).tolist()
+    missing = [g for g in groups if "dense" not in g.meta and len(g.texts)]
+    for g, cosines in zip(missing, cosine_scores(encoder, missing) if missing else []):
+        g.meta["dense"] = cosines.astype(float).tolist()
+
+
+def figures(groups: list[d.Group], logits: dict, calibration, margin: float, weights: dict | None = None) -> dict:
     """Ranking and answer figures of held-out ``groups``: @first / @any with the abstention off
     (ranking) and as a reader sees it (an abstention is a miss), abstain rates per kind."""
     answerable = [g for g in groups if g.kind == "answerable"]
+    weights = weights or {}
     out = {"questions": len(answerable)}
     if answerable:
         rank_first, rank_any, seen_first, seen_any, abstained, quotes = [], [], [], [], [], []
         for g in answerable:
-            v = ranking_scores(g, logits, lexical_weight)
+            v = ranking_scores(g, logits, weights)
             chosen = picks(v, margin)
             hit_first, hit_any = bool(g.gold[chosen[0]]), bool(g.gold[chosen].any())
-            answered = probability(max(logits[group_key(g)]), calibration) >= THRESHOLD
+            answered = probability(evidence(g, logits, weights), calibration) >= THRESHOLD
             rank_first.append(hit_first)
             rank_any.append(hit_any)
             seen_first.append(hit_first and answered)
@@ -206,15 +241,17 @@ def figures(groups: list[d.Group], logits: dict, calibration, margin: float, lex
         para = [g for g in answerable if g.paraphrase]
         if para:
             out["ranking_first_paraphrased"] = _mean(
-                [bool(g.gold[int(np.argmax(ranking_scores(g, logits, lexical_weight)))]) for g in para])
+                [bool(g.gold[int(np.argmax(ranking_scores(g, logits, weights)))]) for g in para])
     for kind in ("without_article", "off_topic"):
         rest = [g for g in groups if g.kind == kind]
         if rest:
-            out[f"abstains_{kind}"] = _mean([probability(max(logits[group_key(g)]), calibration) < THRESHOLD
+            out[f"abstains_{kind}"] = _mean([probability(evidence(g, logits, weights), calibration) < THRESHOLD
                                              for g in rest])
-            if answerable:  # how far any threshold on the best logit could separate the two
-                out[f"separability_{kind}"] = round(auc([max(logits[group_key(g)]) for g in answerable],
-                                                        [max(logits[group_key(g)]) for g in rest]), 4)
+            if answerable:  # how far any threshold on the evidence (on the best logit) could separate the two
+                out[f"separability_{kind}"] = round(auc([evidence(g, logits, weights) for g in answerable],
+                                                        [evidence(g, logits, weights) for g in rest]), 4)
+                out[f"separability_logit_{kind}"] = round(auc([max(logits[group_key(g)]) for g in answerable],
+                                                              [max(logits[group_key(g)]) for g in rest]), 4)
     return out
 
 
@@ -229,31 +266,75 @@ def _mean(values) -> float:
     return round(float(np.mean(values)), 4) if len(values) else 0.0
 
 
-def choose_lexical_weight(groups, logits, calibration) -> float:
-    """The weight of the lexical score with the best held-out first quote (then any quote) on ``groups``."""
-    def outcome(w):
-        f = figures(groups, logits, calibration, 1.0, w)
-        return f["ranking_first"], f["ranking_any"]
-    return max(LEXICAL_WEIGHTS, key=outcome)
+def grid(fixed: dict | None = None) -> list[dict[str, float]]:
+    """Every point of RANKING_GRID (a key in ``fixed`` kept at its value)."""
+    points = [{}]
+    for name, values in RANKING_GRID.items():
+        values = (fixed[name],) if fixed and name in fixed else values
+        points = [p | {name: float(v)} for p in points for v in values]
+    return points
 
 
-def cross_fitted(groups, logits, calibration, margin: float) -> dict:
-    """Ranking figures with the lexical weight chosen on the other article folds of ``groups``, so the
-    weight is never judged on the questions it was chosen on."""
+def first_quotes(groups: list[d.Group], logits: dict, weights: dict) -> tuple[float, float]:
+    """(right sentence first, right sentence among the quotes) over the answerable ``groups``."""
     first, any_ = [], []
-    for f in sorted({g.fold for g in groups}):
-        weight = choose_lexical_weight([g for g in groups if g.fold != f], logits, calibration)
-        held = [g for g in groups if g.fold == f and g.kind == "answerable"]
-        for g in held:
-            chosen = picks(ranking_scores(g, logits, weight), margin)
+    for g in groups:
+        if g.kind == "answerable":
+            chosen = picks(ranking_scores(g, logits, weights), 1.0)
             first.append(bool(g.gold[chosen[0]]))
             any_.append(bool(g.gold[chosen].any()))
+    return float(np.mean(first)) if first else 0.0, float(np.mean(any_)) if any_ else 0.0
+
+
+def choose_ranking(held_out: dict[str, tuple[list[d.Group], dict]], fixed: dict | None = None) -> dict:
+    """The grid point with the best held-out first quote (then any quote), each data set of ``held_out``
+    ({name: (groups, logits)}) weighing the same. A data set without lexical scores cannot tell the lexical
+    weight: without COVID-QA it stays at the first grid value (0) unless ``fixed``."""
+    def outcome(weights):
+        scores = [first_quotes(groups, logits, weights) for groups, logits in held_out.values()]
+        return float(np.mean([s[0] for s in scores])), float(np.mean([s[1] for s in scores]))
+    return max(grid(fixed), key=outcome)
+
+
+def cross_fitted(groups, logits, margin: float, fixed: dict) -> dict:
+    """Ranking figures of COVID-QA with the lexical weight chosen on the other article folds of ``groups``
+    (the other weights ``fixed``), so no weight is judged on the questions it was chosen on."""
+    first, any_ = [], []
+    for f in sorted({g.fold for g in groups}):
+        weights = choose_ranking({"covidqa": ([g for g in groups if g.fold != f], logits)},
+                                 {k: v for k, v in fixed.items() if k != "lexical"})
+        for g in groups:
+            if g.fold == f and g.kind == "answerable":
+                chosen = picks(ranking_scores(g, logits, weights), margin)
+                first.append(bool(g.gold[chosen[0]]))
+                any_.append(bool(g.gold[chosen].any()))
     return {"ranking_first": _mean(first), "ranking_any": _mean(any_), "questions": len(first)}
 
 
-def choose_margin(groups, logits, calibration, lexical_weight: float) -> float:
+def leave_one_out(held_out: dict[str, tuple[list[d.Group], dict]], margin: float) -> dict:
+    """For each data set: the ranking weights chosen on the others (COVID-QA's lexical weight on its other
+    article folds) and its right sentence first with them. Never judged where chosen."""
+    out = {}
+    for name, (groups, logits) in held_out.items():
+        others = {k: v for k, v in held_out.items() if k != name}
+        weights = choose_ranking(others)
+        answerable = [g for g in groups if g.kind == "answerable"]
+        row = {"weights": weights, "questions": len(answerable),
+               "ranking_first": _mean([bool(g.gold[int(np.argmax(ranking_scores(g, logits, weights)))])
+                                       for g in answerable])}
+        para = [g for g in answerable if g.paraphrase]
+        if para:
+            row["ranking_first_paraphrased"] = _mean(
+                [bool(g.gold[int(np.argmax(ranking_scores(g, logits, weights)))]) for g in para])
+        if any("lexical" in g.meta for g in groups):
+            row["cross_fitted"] = cross_fitted(groups, logits, margin, weights)
+        out[name] = row
+    return out
+
+
+def choose_margin(groups, logits, calibration, weights: dict) -> float:
     """The widest margin whose held-out quotes per answer stay within QUOTES_PER_ANSWER."""
-    fitting = [m for m in MARGINS if figures(groups, logits, calibration, m, lexical_weight).get(
+    fitting = [m for m in MARGINS if figures(groups, logits, calibration, m, weights).get(
         "quotes_per_answer", 0) <= QUOTES_PER_ANSWER]
     return max(fitting) if fitting else min(MARGINS)
 
@@ -285,32 +366,41 @@ def main() -> None:
     per_run = {name: run_logits(name, *plan[name], args.logits, target if name == "shipped" else None)
                for name in wanted}
     held_out = {name: plan[name][1] for name in wanted if name != "shipped"}
-    rows = [(max(per_run[name][group_key(g)]), g.answerable, g.dataset) for name, gs in held_out.items() for g in gs]
-    calibration = fit_calibration(rows) if rows else (1.0, 0.0)
-    # the lexical weight and the margin: fitted on COVID-QA held out with COVID-QA in training (the halves)
-    # where those were run, else on the selector trained without COVID-QA (a publisher's new domain)
-    covid_runs = [name for name in held_out if name.startswith("covidqa_half")] or \
-        [name for name in held_out if name == "without_covidqa"]
-    covid_oof = [g for name in covid_runs for g in plan[name][1] if g.dataset == "covidqa"]
-    covid_logits = {k: v for name in covid_runs for k, v in per_run[name].items()}  # disjoint groups
-    weight = choose_lexical_weight(covid_oof, covid_logits, calibration) if covid_oof else 0.0
-    margin = choose_margin(covid_oof, covid_logits, calibration, weight) if covid_oof else 1.0
     from assistant.encoder import load_query_encoder
     from ingest.config import Config
 
     encoder = load_query_encoder(Config(), index_root=args.index)
+    scored = {id(g): g for name in wanted for g in plan[name][1]}
+    add_cheap_scores(list(scored.values()), encoder)
+    # COVID-QA held out with COVID-QA in training (the halves) where those were run, else the selector
+    # trained without COVID-QA (a publisher's new domain); SelQA and XQuAD each held out of its run
+    covid_runs = [name for name in held_out if name.startswith("covidqa_half")] or \
+        [name for name in held_out if name == "without_covidqa"]
+    covid_oof = [g for name in covid_runs for g in plan[name][1] if g.dataset == "covidqa"]
+    covid_logits = {k: v for name in covid_runs for k, v in per_run[name].items()}  # disjoint groups
+    ranking_sets = {"covidqa": (covid_oof, covid_logits)} if covid_oof else {}
+    for dataset, name in (("selqa", "without_selqa"), ("xquad", "without_xquad")):
+        if name in held_out:
+            ranking_sets[dataset] = ([g for g in held_out[name] if g.dataset == dataset], per_run[name])
+    weights = choose_ranking(ranking_sets) if ranking_sets else {}
+    rows = [(evidence(g, per_run[name], weights), g.answerable, g.dataset) for name, gs in held_out.items() for g in gs]
+    calibration = fit_calibration(rows) if rows else (1.0, 0.0)
+    margin = choose_margin(covid_oof, covid_logits, calibration, weights) if covid_oof else 1.0
     report = {"settings": SETTINGS, "calibration": calibration, "threshold": THRESHOLD, "margin": margin,
-              "lexical_weight": weight, "fitted_on": covid_runs}
+              "ranking": weights, "fitted_on": {k: len(v[0]) for k, v in ranking_sets.items()},
+              "covidqa_runs": covid_runs}
     for name in wanted:
-        report[name] = figures(plan[name][1], per_run[name], calibration, margin, weight)
-        if name != "shipped" and any("lexical" in g.meta for g in plan[name][1]):
-            report[name + "_selector_alone"] = figures(plan[name][1], per_run[name], calibration, margin, 0.0)
+        report[name] = figures(plan[name][1], per_run[name], calibration, margin, weights)
+        if name != "shipped":  # the ranking only: the calibration reads the evidence of the weights chosen
+            alone = figures(plan[name][1], per_run[name], calibration, margin, {})
+            report[name + "_selector_alone"] = {k: v for k, v in alone.items()
+                                                if k.startswith(("questions", "ranking"))}
+    if ranking_sets:
+        report["leave_one_dataset_out"] = leave_one_out(ranking_sets, margin)
     if covid_oof:
-        report["covidqa_out_of_fold"] = figures(covid_oof, covid_logits, calibration, margin, weight)
+        report["covidqa_out_of_fold"] = figures(covid_oof, covid_logits, calibration, margin, weights)
         report["covidqa_lexical"] = lexical_figures(covid_oof)
-        report["covidqa_cross_fitted"] = cross_fitted(covid_oof, covid_logits, calibration, margin)
-        report["covidqa_lexical_weights"] = {
-            str(w): figures(covid_oof, covid_logits, calibration, margin, w)["ranking_first"] for w in LEXICAL_WEIGHTS}
+        report["covidqa_cross_fitted"] = cross_fitted(covid_oof, covid_logits, margin, weights)
     from evaluation.answer_baselines import selection_rows
 
     report["baselines"] = {"selqa_test": selection_rows(groups["selqa_test"], encoder),
@@ -332,7 +422,8 @@ def write_shipped(target: Path, args, report: dict, calibration, margin: float) 
 
     meta = selector.settings(target)
     meta |= {"calibration": {"a": calibration[0], "b": calibration[1]}, "threshold": THRESHOLD, "margin": margin,
-             "shortlist": d.SHORTLIST, "lexical_weight": report["lexical_weight"]}
+             "shortlist": d.SHORTLIST, "ranking": report["ranking"]}
+    meta.pop("lexical_weight", None)  # before the ranking weights, the lexical one stood alone
     (target / selector.SETTINGS_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     weights = target / selector.DELTA_FILE
     files = {"covidqa": args.data / "covidqa" / "covidqa.json", "selqa_dev": args.data / "selqa" / "selqa-ass-dev.json",

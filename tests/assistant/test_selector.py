@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from assistant.assistant import Assistant
-from assistant.selector import AnswerSelector, OnnxSelector, load_selector
+from assistant.selector import RANKING, AnswerSelector, OnnxSelector, load_selector
 from ingest import selector
 from ingest.pipeline import IngestPipeline
 from ingest.selector_export import EXPORT_FILE, SELECTORS, selector_dir
@@ -41,14 +41,33 @@ def test_it_reads_the_lexical_shortlist_only_and_calibrates_the_best_logit():
     assert empty.scores.shape == (0,) and empty.probability == 0.0 and chosen.abstains(empty)
 
 
-def test_the_ranking_adds_the_lexical_score_but_the_probability_reads_the_logits_alone():
+def test_the_ranking_adds_the_cheap_scores_and_the_probability_all_but_the_lexical_one():
     def model(question, texts):
-        return np.array([{"a": 1.0, "b": 2.0}[t] for t in texts], np.float32)
+        return np.array([{"drip time": 1.0, "the drip runs 40 minutes": 2.0, "other": 0.5}[t] for t in texts],
+                        np.float32)
 
-    chosen = AnswerSelector(model, shortlist=2, calibration=(1.0, 0.0), threshold=0.5, margin=1.0, lexical_weight=2.0)
-    selection = chosen("q", ["a", "b"], np.array([3.0, 1.0]))
-    assert selection.scores.tolist() == [7.0, 4.0]  # "a" leads on the lexical score
+    texts = ["drip time", "the drip runs 40 minutes", "other"]
+    lexical, dense = np.array([3.0, 1.0, 0.0]), np.array([0.1, 0.9, 0.2])
+    chosen = AnswerSelector(model, shortlist=3, calibration=(1.0, 0.0), threshold=0.5, margin=1.0,
+                            ranking={"lexical": 2.0})
+    selection = chosen("how long does the drip run", texts, lexical)
+    assert selection.scores.tolist() == [7.0, 4.0, 0.5]  # "drip time" leads on the lexical score
     assert selection.probability == pytest.approx(1 / (1 + math.exp(-2.0)))
+    by_meaning = AnswerSelector(model, shortlist=3, calibration=(1.0, 0.0), threshold=0.5, margin=1.0,
+                                ranking={"dense": 10.0})
+    assert by_meaning("how long does the drip run", texts, lexical, dense).scores == pytest.approx([2.0, 11.0, 2.5])
+    with pytest.raises(ValueError, match="cosine"):
+        by_meaning("how long does the drip run", texts, lexical)
+    by_words = AnswerSelector(model, shortlist=3, calibration=(1.0, 0.0), threshold=0.5, margin=1.0,
+                              ranking={"bm25": 1.0})
+    words = by_words("how long does the drip run", texts, lexical).scores - np.array([1.0, 2.0, 0.5])
+    assert words[2] == 0.0 and words[1] > words[0] > 0  # "run" is rarer among the three than "drip"
+    assert selection.evidence == 2.0  # the lexical score never moves the probability: the best logit here
+    judged = by_words("how long does the drip run", texts, lexical)
+    assert judged.evidence == pytest.approx(float(judged.scores.max()))  # BM25 does: it is in the evidence
+    assert judged.probability == pytest.approx(1 / (1 + math.exp(-judged.evidence)))
+    with pytest.raises(ValueError, match="unknown ranking weight"):
+        AnswerSelector(model, shortlist=3, calibration=(1.0, 0.0), threshold=0.5, margin=1.0, ranking={"tfidf": 1})
 
 
 def test_ingest_exports_the_shipped_selector_by_default(sample_index):
@@ -81,7 +100,7 @@ def test_the_export_scores_pairs_like_torch_with_the_same_tokens(sample_index):
     shipped = selector.settings()
     chosen = AnswerSelector.from_export(selector_dir(sample_index))
     assert chosen.shortlist == shipped["shortlist"] and chosen.margin == shipped["margin"]
-    assert chosen.lexical_weight == shipped["lexical_weight"]
+    assert chosen.ranking == {name: float(shipped["ranking"].get(name, 0.0)) for name in RANKING}
     assert chosen.calibration == (shipped["calibration"]["a"], shipped["calibration"]["b"])
     assert chosen.threshold == shipped["threshold"]
 

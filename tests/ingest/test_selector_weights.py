@@ -82,7 +82,7 @@ def test_the_shipped_settings_carry_the_fitted_values_the_manifest_reports():
     figures = manifest["figures"]
     assert [settings["calibration"]["a"], settings["calibration"]["b"]] == list(figures["calibration"])
     assert settings["threshold"] == figures["threshold"] and settings["margin"] == figures["margin"]
-    assert settings["lexical_weight"] == figures["lexical_weight"]
+    assert settings["ranking"] == figures["ranking"]
     assert settings["calibration"]["a"] > 0  # a higher logit means more likely answered
     assert 0 < settings["threshold"] < 1 and settings["shortlist"] >= 1
 

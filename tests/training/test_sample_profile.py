@@ -23,3 +23,4 @@ def test_the_profile_of_the_sample_questions(sample_assistant):
     got = summary(rows)
     assert got["answer_cases"] == 1 and got["abstain_cases"] == 1 and got["selector_right_first"] == 1
     assert got["separability_lexical_confidence"] == 1.0
+    assert dose["evidence"] > weather["evidence"] and got["separability_selector_evidence"] == 1.0

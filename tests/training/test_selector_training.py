@@ -80,6 +80,38 @@ def test_figures_count_abstentions_as_misses_for_the_reader():
     assert out["quotes_per_answer"] == pytest.approx(4 / 3, abs=1e-2)  # q2's runner-up is within the margin
 
 
+def _ranked(dataset, question, logits, bm25, gold, lexical=None):
+    meta = {"bm25": bm25, "dense": [0.0] * len(bm25)} | ({"lexical": lexical} if lexical else {})
+    g = Group(dataset, question, question, [f"t{i}" for i in range(len(bm25))], np.array(gold, bool), meta=meta)
+    return g, {command.group_key(g): logits}
+
+
+def test_the_ranking_weights_are_chosen_on_held_out_sets_and_judged_where_they_were_not_chosen():
+    # in "words" the logit ranks a wrong sentence first and BM25 corrects it; in "meaning" BM25 misleads
+    words = [_ranked("words", f"w{i}", [1.0, 0.0], [0.0, 0.8], [0, 1]) for i in range(3)]
+    meaning = [_ranked("meaning", "m", [1.0, 0.0], [0.0, 0.8], [1, 0])]
+    sets = {name: ([g for g, _ in rows], {k: v for _, lg in rows for k, v in lg.items()})
+            for name, rows in (("words", words), ("meaning", meaning))}
+    assert command.first_quotes(*sets["words"], {"bm25": 1.5}) == (1.0, 1.0)
+    assert command.first_quotes(*sets["words"], {})[0] == 0.0
+    assert command.choose_ranking({"words": sets["words"]})["bm25"] == 1.5  # the first weight that corrects it
+    assert command.choose_ranking({"meaning": sets["meaning"]})["bm25"] == 0.0
+    held = command.leave_one_out(sets, margin=1.0)
+    assert held["words"]["weights"]["bm25"] == 0.0 and held["words"]["ranking_first"] == 0.0  # chosen on "meaning"
+    assert held["meaning"]["weights"]["bm25"] == 1.5 and held["meaning"]["ranking_first"] == 0.0
+    assert len(command.grid({"lexical": 1.0})) == len(command.grid()) // len(command.RANKING_GRID["lexical"])
+
+
+def test_the_lexical_weight_of_covidqa_is_cross_fitted_on_its_other_folds():
+    rows = [_ranked("covidqa", f"q{i}", [1.0, 0.0], [0.0, 0.0], [0, 1], lexical=[0.0, 1.0]) for i in range(4)]
+    groups = [g for g, _ in rows]
+    for i, g in enumerate(groups):
+        g.fold = i % 2
+    logits = {k: v for _, lg in rows for k, v in lg.items()}
+    out = command.cross_fitted(groups, logits, margin=1.0, fixed={"bm25": 0.0, "dense": 0.0})
+    assert out == {"ranking_first": 1.0, "ranking_any": 1.0, "questions": 4}  # lexical 2 > 1 corrects each fold
+
+
 def test_separability_is_the_share_of_pairs_ordered_right():
     assert command.auc([3.0, 2.0], [1.0, 0.0]) == 1.0 and command.auc([0.0], [1.0]) == 0.0
     assert command.auc([1.0, 1.0], [1.0, 1.0]) == 0.5

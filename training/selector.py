@@ -33,16 +33,22 @@ from pathlib import Path
 import numpy as np
 
 from training import data as d
+from training.selector_ranking import (
+    _mean,
+    add_cheap_scores,
+    choose_ranking,
+    cross_fitted,
+    evidence,
+    group_key,
+    leave_one_out,
+    picks,
+    ranking_scores,
+)
 from training.selector_train import score_groups, train
 
 SETTINGS = {"frozen": 2, "epochs": 1, "negatives": 3, "seed": 0}
 THRESHOLD = 0.5  # abstain when P(the shortlist answers) < 0.5: the calibrated probability read as it says
 MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0)
-# ranking score = logit + Σ weight x cheap score (assistant.selector.ranking_scores): the lexical score where
-# the product has one (COVID-QA's shortlists), BM25 within the candidates, the cosine. The weights are the
-# point of this grid with the best held-out first quote, each data set weighing the same (then any quote)
-RANKING_GRID = {"lexical": (0.0, 0.5, 1.0, 2.0, 4.0), "bm25": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0),
-                "dense": (0.0, 1.0, 2.0, 4.0, 8.0)}
 QUOTES_PER_ANSWER = 1.8  # the widest margin whose quotes per answer stay within this (held-out COVID-QA)
 NEGATIVE_SHARE = 0.6  # of the answer-less groups trained on (they are cheaper signal than answerable ones)
 OFF_TOPIC_TRAIN, OFF_TOPIC_EVAL = 400, 300
@@ -112,10 +118,6 @@ def runs(groups: dict[str, list[d.Group]]) -> dict[str, tuple[list[d.Group], lis
     return out
 
 
-def group_key(g: d.Group) -> str:
-    return hashlib.sha256(json.dumps([g.dataset, g.kind, g.question, g.texts]).encode()).hexdigest()[:20]
-
-
 def stored(path: Path | None, run: str) -> dict | None:
     """The run's kept logits (the last kept for these settings), or None."""
     if path is None or not path.is_file():
@@ -182,40 +184,6 @@ def probability(best: float, calibration: tuple[float, float]) -> float:
     return float(1 / (1 + np.exp(-(a * best + b))))
 
 
-def picks(logits: np.ndarray, margin: float, max_quotes: int = 3) -> list[int]:
-    order = np.argsort(-logits, kind="stable")
-    return [int(i) for i in order[:max_quotes] if logits[i] >= logits[order[0]] - margin]
-
-
-def ranking_scores(g: d.Group, logits: dict, weights: dict[str, float]) -> np.ndarray:
-    """What the product ranks by (``assistant.selector.ranking_scores``); a group without a lexical score
-    (SelQA, XQuAD) ranks without it."""
-    from assistant.selector import ranking_scores as rank
-
-    v = np.array(logits[group_key(g)], dtype=float)
-    lexical = np.array(g.meta["lexical"]) if "lexical" in g.meta else np.zeros(len(v))
-    dense = np.array(g.meta["dense"]) if "dense" in g.meta else None
-    return rank(v, weights, lexical, np.array(g.meta.get("bm25", np.zeros(len(v)))), dense).astype(float)
-
-
-def evidence(g: d.Group, logits: dict, weights: dict[str, float]) -> float:
-    """What the probability calibrates (``assistant.selector``): the best ranking score without the lexical
-    one, which only COVID-QA's shortlists have."""
-    return float(ranking_scores(g, logits, weights | {"lexical": 0.0}).max())
-
-
-def add_cheap_scores(groups: list[d.Group], encoder) -> None:
-    """BM25 within each group's texts and (where the product's is not there already) the cosine, into meta."""
-    from assistant.shortlist_bm25 import bm25_within
-    from evaluation.answer_baselines import cosine_scores
-
-    for g in groups:
-        g.meta["bm25"] = bm25_within(g.question, g.texts).astype(float).tolist()
-    missing = [g for g in groups if "dense" not in g.meta and len(g.texts)]
-    for g, cosines in zip(missing, cosine_scores(encoder, missing) if missing else []):
-        g.meta["dense"] = cosines.astype(float).tolist()
-
-
 def figures(groups: list[d.Group], logits: dict, calibration, margin: float, weights: dict | None = None) -> dict:
     """Ranking and answer figures of held-out ``groups``: @first / @any with the abstention off
     (ranking) and as a reader sees it (an abstention is a miss), abstain rates per kind."""
@@ -260,76 +228,6 @@ def auc(positives, negatives) -> float:
     p, n = np.asarray(positives, float), np.asarray(negatives, float)
     above = (p[:, None] > n[None, :]).sum() + 0.5 * (p[:, None] == n[None, :]).sum()
     return float(above / (len(p) * len(n)))
-
-
-def _mean(values) -> float:
-    return round(float(np.mean(values)), 4) if len(values) else 0.0
-
-
-def grid(fixed: dict | None = None) -> list[dict[str, float]]:
-    """Every point of RANKING_GRID (a key in ``fixed`` kept at its value)."""
-    points = [{}]
-    for name, values in RANKING_GRID.items():
-        values = (fixed[name],) if fixed and name in fixed else values
-        points = [p | {name: float(v)} for p in points for v in values]
-    return points
-
-
-def first_quotes(groups: list[d.Group], logits: dict, weights: dict) -> tuple[float, float]:
-    """(right sentence first, right sentence among the quotes) over the answerable ``groups``."""
-    first, any_ = [], []
-    for g in groups:
-        if g.kind == "answerable":
-            chosen = picks(ranking_scores(g, logits, weights), 1.0)
-            first.append(bool(g.gold[chosen[0]]))
-            any_.append(bool(g.gold[chosen].any()))
-    return float(np.mean(first)) if first else 0.0, float(np.mean(any_)) if any_ else 0.0
-
-
-def choose_ranking(held_out: dict[str, tuple[list[d.Group], dict]], fixed: dict | None = None) -> dict:
-    """The grid point with the best held-out first quote (then any quote), each data set of ``held_out``
-    ({name: (groups, logits)}) weighing the same. A data set without lexical scores cannot tell the lexical
-    weight: without COVID-QA it stays at the first grid value (0) unless ``fixed``."""
-    def outcome(weights):
-        scores = [first_quotes(groups, logits, weights) for groups, logits in held_out.values()]
-        return float(np.mean([s[0] for s in scores])), float(np.mean([s[1] for s in scores]))
-    return max(grid(fixed), key=outcome)
-
-
-def cross_fitted(groups, logits, margin: float, fixed: dict) -> dict:
-    """Ranking figures of COVID-QA with the lexical weight chosen on the other article folds of ``groups``
-    (the other weights ``fixed``), so no weight is judged on the questions it was chosen on."""
-    first, any_ = [], []
-    for f in sorted({g.fold for g in groups}):
-        weights = choose_ranking({"covidqa": ([g for g in groups if g.fold != f], logits)},
-                                 {k: v for k, v in fixed.items() if k != "lexical"})
-        for g in groups:
-            if g.fold == f and g.kind == "answerable":
-                chosen = picks(ranking_scores(g, logits, weights), margin)
-                first.append(bool(g.gold[chosen[0]]))
-                any_.append(bool(g.gold[chosen].any()))
-    return {"ranking_first": _mean(first), "ranking_any": _mean(any_), "questions": len(first)}
-
-
-def leave_one_out(held_out: dict[str, tuple[list[d.Group], dict]], margin: float) -> dict:
-    """For each data set: the ranking weights chosen on the others (COVID-QA's lexical weight on its other
-    article folds) and its right sentence first with them. Never judged where chosen."""
-    out = {}
-    for name, (groups, logits) in held_out.items():
-        others = {k: v for k, v in held_out.items() if k != name}
-        weights = choose_ranking(others)
-        answerable = [g for g in groups if g.kind == "answerable"]
-        row = {"weights": weights, "questions": len(answerable),
-               "ranking_first": _mean([bool(g.gold[int(np.argmax(ranking_scores(g, logits, weights)))])
-                                       for g in answerable])}
-        para = [g for g in answerable if g.paraphrase]
-        if para:
-            row["ranking_first_paraphrased"] = _mean(
-                [bool(g.gold[int(np.argmax(ranking_scores(g, logits, weights)))]) for g in para])
-        if any("lexical" in g.meta for g in groups):
-            row["cross_fitted"] = cross_fitted(groups, logits, margin, weights)
-        out[name] = row
-    return out
 
 
 def choose_margin(groups, logits, calibration, weights: dict) -> float:

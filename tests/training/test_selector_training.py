@@ -7,6 +7,7 @@ import pytest
 
 from evaluation.answer_sets import Group, selqa_groups, xquad_groups
 from training import selector as command
+from training import selector_ranking as ranking
 from training.selector_train import pairs_of, score_groups, train
 
 
@@ -92,14 +93,14 @@ def test_the_ranking_weights_are_chosen_on_held_out_sets_and_judged_where_they_w
     meaning = [_ranked("meaning", "m", [1.0, 0.0], [0.0, 0.8], [1, 0])]
     sets = {name: ([g for g, _ in rows], {k: v for _, lg in rows for k, v in lg.items()})
             for name, rows in (("words", words), ("meaning", meaning))}
-    assert command.first_quotes(*sets["words"], {"bm25": 1.5}) == (1.0, 1.0)
-    assert command.first_quotes(*sets["words"], {})[0] == 0.0
-    assert command.choose_ranking({"words": sets["words"]})["bm25"] == 1.5  # the first weight that corrects it
-    assert command.choose_ranking({"meaning": sets["meaning"]})["bm25"] == 0.0
-    held = command.leave_one_out(sets, margin=1.0)
+    assert ranking.first_quotes(*sets["words"], {"bm25": 1.5}) == (1.0, 1.0)
+    assert ranking.first_quotes(*sets["words"], {})[0] == 0.0
+    assert ranking.choose_ranking({"words": sets["words"]})["bm25"] == 1.5  # the first weight that corrects it
+    assert ranking.choose_ranking({"meaning": sets["meaning"]})["bm25"] == 0.0
+    held = ranking.leave_one_out(sets, margin=1.0)
     assert held["words"]["weights"]["bm25"] == 0.0 and held["words"]["ranking_first"] == 0.0  # chosen on "meaning"
     assert held["meaning"]["weights"]["bm25"] == 1.5 and held["meaning"]["ranking_first"] == 0.0
-    assert len(command.grid({"lexical": 1.0})) == len(command.grid()) // len(command.RANKING_GRID["lexical"])
+    assert len(ranking.grid({"lexical": 1.0})) == len(ranking.grid()) // len(ranking.RANKING_GRID["lexical"])
 
 
 def test_the_lexical_weight_of_covidqa_is_cross_fitted_on_its_other_folds():
@@ -108,7 +109,7 @@ def test_the_lexical_weight_of_covidqa_is_cross_fitted_on_its_other_folds():
     for i, g in enumerate(groups):
         g.fold = i % 2
     logits = {k: v for _, lg in rows for k, v in lg.items()}
-    out = command.cross_fitted(groups, logits, margin=1.0, fixed={"bm25": 0.0, "dense": 0.0})
+    out = ranking.cross_fitted(groups, logits, margin=1.0, fixed={"bm25": 0.0, "dense": 0.0})
     assert out == {"ranking_first": 1.0, "ranking_any": 1.0, "questions": 4}  # lexical 2 > 1 corrects each fold
 
 

@@ -17,6 +17,15 @@ def dense(cands, rows) -> list[float]:
     return cands.features[rows, SENTENCE_FEATURES.index("dense")].astype(float).tolist()
 
 
+def lexical_abstention(h, q, cands, lexical) -> dict:
+    """The product's lexical abstention (``assistant.abstain``) on this shortlist: its confidence, and
+    whether it refuses."""
+    from assistant.abstain import AbstainPolicy
+
+    policy, signals = AbstainPolicy(), h.signals(q, cands, lexical)
+    return {"lexical_confidence": round(policy.confidence(signals), 4), "lexical_abstains": bool(policy(signals))}
+
+
 def covidqa_groups(h, negatives: bool = True, shortlist: int = SHORTLIST) -> list[Group]:
     """COVID-QA through the product's own path on a 98-article index (``evaluation.harness.Harness``):
     the lexical scorer's top ``shortlist`` sentences of the best chunks. Negative: the same question's
@@ -43,5 +52,6 @@ def covidqa_groups(h, negatives: bool = True, shortlist: int = SHORTLIST) -> lis
             if kind == "answerable" and q.target.span is None:
                 continue
             out.append(Group("covidqa", item.article, item.question, [cands.texts[i] for i in top], hits, kind=kind,
-                             meta={"lexical": lexical[top].astype(float).tolist(), "dense": dense(cands, top)}))
+                             meta={"lexical": lexical[top].astype(float).tolist(), "dense": dense(cands, top),
+                                   **lexical_abstention(h, q, cands, lexical)}))
     return assign_folds(out)

@@ -88,9 +88,11 @@ def off_topic_shortlists(h, questions: list[str], dataset: str) -> list[d.Group]
         cands = h.candidates_for(q, scores, rows, 5)
         if not len(cands.keys):
             continue
-        top = np.argsort(-scorer(cands), kind="stable")[:d.SHORTLIST]
+        lexical = scorer(cands)
+        top = np.argsort(-lexical, kind="stable")[:d.SHORTLIST]
         out.append(d.Group(dataset, "", text, [cands.texts[i] for i in top], np.zeros(len(top), bool),
-                           kind="off_topic", meta={"asked_of": "covidqa", "dense": d.dense(cands, top)}))
+                           kind="off_topic", meta={"asked_of": "covidqa", "dense": d.dense(cands, top),
+                                                   **d.lexical_abstention(h, q, cands, lexical)}))
     return out
 
 
@@ -210,6 +212,8 @@ def figures(groups: list[d.Group], logits: dict, calibration, margin: float, wei
         if para:
             out["ranking_first_paraphrased"] = _mean(
                 [bool(g.gold[int(np.argmax(ranking_scores(g, logits, weights)))]) for g in para])
+    if answerable and all("lexical_abstains" in g.meta for g in groups):
+        out |= lexical_abstention_figures(groups, logits, margin, weights)
     for kind in ("without_article", "off_topic"):
         rest = [g for g in groups if g.kind == kind]
         if rest:
@@ -220,6 +224,23 @@ def figures(groups: list[d.Group], logits: dict, calibration, margin: float, wei
                                                         [evidence(g, logits, weights) for g in rest]), 4)
                 out[f"separability_logit_{kind}"] = round(auc([max(logits[group_key(g)]) for g in answerable],
                                                               [max(logits[group_key(g)]) for g in rest]), 4)
+    return out
+
+
+def lexical_abstention_figures(groups: list[d.Group], logits: dict, margin: float, weights: dict) -> dict:
+    """The same ranking as a reader sees it with the lexical abstention (the product's ``abstain_by =
+    "lexical"``) deciding instead of the selector's probability."""
+    answerable = [g for g in groups if g.kind == "answerable"]
+    answered = [not g.meta["lexical_abstains"] for g in answerable]
+    first = [bool(g.gold[picks(ranking_scores(g, logits, weights), margin)[0]]) for g in answerable]
+    any_ = [bool(g.gold[picks(ranking_scores(g, logits, weights), margin)].any()) for g in answerable]
+    out = {"lexical_abstention_answer_first": _mean([f and a for f, a in zip(first, answered)]),
+           "lexical_abstention_answer_any": _mean([f and a for f, a in zip(any_, answered)]),
+           "lexical_abstention_abstains_answerable": _mean([not a for a in answered])}
+    for kind in ("without_article", "off_topic"):
+        rest = [g for g in groups if g.kind == kind]
+        if rest:
+            out[f"lexical_abstention_abstains_{kind}"] = _mean([g.meta["lexical_abstains"] for g in rest])
     return out
 
 

@@ -81,6 +81,21 @@ def test_figures_count_abstentions_as_misses_for_the_reader():
     assert out["quotes_per_answer"] == pytest.approx(4 / 3, abs=1e-2)  # q2's runner-up is within the margin
 
 
+def test_the_lexical_abstention_is_scored_on_the_same_ranking_where_the_groups_carry_it():
+    said = [False, True, False, True]  # the lexical abstention's call on each group (meta, from the product)
+    groups = [Group("covidqa", "a", f"q{i}", ["x", "y"], np.array(gold, bool), kind=kind,
+                    meta={"lexical_abstains": refuses, "lexical_confidence": 0.0})
+              for i, (gold, kind, refuses) in enumerate(zip(([1, 0], [1, 0], [0, 1], [0, 0]),
+                                                            ("answerable",) * 3 + ("without_article",), said))]
+    logits = {command.group_key(g): [2.0, 0.0] for g in groups}  # the first sentence ranks first everywhere
+    out = command.figures(groups, logits, (1.0, 0.0), margin=1.0)
+    assert out["lexical_abstention_abstains_answerable"] == pytest.approx(1 / 3, abs=1e-3)
+    assert out["lexical_abstention_answer_first"] == pytest.approx(1 / 3, abs=1e-3)  # q1 refused, q2 ranked wrong
+    assert out["lexical_abstention_abstains_without_article"] == 1.0
+    bare = [Group(g.dataset, g.article, g.question, g.texts, g.gold, kind=g.kind) for g in groups]
+    assert not any(k.startswith("lexical_") for k in command.figures(bare, logits, (1.0, 0.0), margin=1.0))
+
+
 def _ranked(dataset, question, logits, bm25, gold, lexical=None):
     meta = {"bm25": bm25, "dense": [0.0] * len(bm25)} | ({"lexical": lexical} if lexical else {})
     g = Group(dataset, question, question, [f"t{i}" for i in range(len(bm25))], np.array(gold, bool), meta=meta)

@@ -1,10 +1,11 @@
 """Deciding an answer from the candidate sentences: which ones to quote, and whether to answer at all.
 
-    AnswerStep(scorer, abstain, selector, abstain_by, max_quotes)(query, candidates, chunks, unknown) -> Decision
+    AnswerStep(scorer, abstain, selector, abstain_by, max_quotes)(question, candidates, chunks, unknown) -> Decision
 
-In: the retrieval query, the candidate sentences of the best chunks (``Candidates``), the index's chunks
-and the share of the question's IDF mass in words the corpus never uses. The lexical scorer ranks the
-candidates (its order is the selector's shortlist); the lexical abstention reads the best one's signals.
+In: the reader's own question (what the selector reads), the candidate sentences of the best chunks
+(``Candidates``), the index's chunks and the share of the question's IDF mass in words the corpus never
+uses. The lexical scorer ranks the candidates (its order is the selector's shortlist); the lexical
+abstention reads the best one's signals.
 With an answer selector its scores choose the quotes and, with ``abstain_by = "selector"``, its calibrated
 probability decides whether to answer. Out: a ``Decision`` with the chosen sentences, best first.
 """
@@ -54,10 +55,12 @@ class AnswerStep:
         self.abstain_by = abstain_by
         self.max_quotes = max_quotes
 
-    def __call__(self, query: str, candidates: Candidates, chunks, unknown: float,
+    def __call__(self, question: str, candidates: Candidates, chunks, unknown: float,
                  choose_anyway: bool = False) -> Decision:
-        """Args: the query, the candidates, the index's chunks, the unknown-word share; ``choose_anyway``:
-        choose the quotes even when abstaining (the bench's answer hit, whatever the abstention says).
+        """Args: the reader's own question (a follow-up without the words carried over from the chat:
+        those chose the passages and the candidates' lexical scores), the candidates, the index's chunks,
+        the unknown-word share; ``choose_anyway``: choose the quotes even when abstaining (the bench's
+        answer hit, whatever the abstention says).
         Returns: a ``Decision``."""
         if not len(candidates.keys):
             return Decision(abstained=True)
@@ -66,7 +69,7 @@ class AnswerStep:
         margin, selected = RUNNER_UP_MARGIN, False
         refused = abstained and self.abstain_by == "lexical"  # the selector is not run for an answer refused
         if self.selector is not None and (choose_anyway or not refused):
-            selection = self.selector(query, candidates.texts, scores,
+            selection = self.selector(question, candidates.texts, scores,
                                       candidates.features[:, SENTENCE_FEATURES.index("dense")])
             scores, margin, selected = selection.scores, self.selector.margin, True
             if self.abstain_by == "selector":

@@ -3,6 +3,10 @@
 In: the checked question, the retrieval query (question folded with history), whether it is a crisis
 message. Out: an Answer whose quotes are exact slices of the cited articles.
 
+A follow-up's carried-over words choose the passages and count in the lexical scores; the selector reads
+the reader's own words, which say what is asked now ("and what dose do they use?" after a question on
+how long an appointment takes asks for a dose, not for the appointment again).
+
 With an answer selector (``assistant.selector``, the default) the selector reads the lexical scorer's
 shortlist and its scores decide which sentences to quote; whether to answer at all is the lexical
 abstention's call (``assistant.abstain``) or, with ``abstain_by = "selector"``, the selector's
@@ -75,7 +79,7 @@ class Responder:
         started = time.perf_counter()
         retrieval, candidates = self.candidates(question, query)
         timings["retrieve"] = _ms(started)
-        decision = self.step(query, candidates, self.version.chunks, self.terms.unknown_share(retrieval.weights))
+        decision = self.step(question, candidates, self.version.chunks, self.terms.unknown_share(retrieval.weights))
         timings["select" if decision.selected else "score"] = _ms(started) - timings["retrieve"]
         if decision.abstained:  # no candidates (nothing retrieved) is a refusal too
             titles = nearest_articles(self.version, retrieval.rows, 3)

@@ -18,7 +18,9 @@ The ranking weights (logit + weights x the lexical score, BM25 within the candid
 evidence being the best of those scores without the lexical one) and the runner-up margin are fitted
 on the held-out logits only, and written with ``--save`` into
 ``ingest/weights/selector/selector.json`` beside the fp16 weights; ``manifest.json`` records the data
-sets and their sha256, this command, the seed, the weights' sha256 and the figures printed.
+sets and their sha256, this command, the seed, the weights' sha256 and the figures printed. COVID-QA's
+figures set the product's default, lexical abstention (``lexical_abstention_*``) beside the selector's
+own, on the same ranking.
 """
 from __future__ import annotations
 

@@ -4,9 +4,10 @@ sentences to quote and whether the articles answer at all.
     AnswerSelector(model, shortlist, calibration, threshold, margin, ranking)(question, texts, lexical, dense)
         -> Selection
 
-In: the question (with any words carried over from the chat), the candidate sentences, their lexical
-scores (``SentenceScorer``) and their cosines to the question. The lexical scorer's best ``shortlist``
-sentences are read by the cross-encoder (``ingest.selector``, trained by ``python -m training.selector``);
+In: the reader's question (a follow-up in its own words: ``assistant.responder``), the candidate
+sentences, their lexical scores (``SentenceScorer``) and their cosines to the question. The lexical
+scorer's best ``shortlist`` sentences are read by the cross-encoder (``ingest.selector``, trained by
+``python -m training.selector``);
 out: sentence scores on the shortlist (every other sentence -inf: never quoted),
 
     logit + ranking["lexical"] * lexical score + ranking["bm25"] * BM25 within the shortlist

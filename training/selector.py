@@ -215,7 +215,7 @@ def figures(groups: list[d.Group], logits: dict, calibration, margin: float, wei
             out["ranking_first_paraphrased"] = _mean(
                 [bool(g.gold[int(np.argmax(ranking_scores(g, logits, weights)))]) for g in para])
     if answerable and all("lexical_abstains" in g.meta for g in groups):
-        out |= lexical_abstention_figures(groups, logits, margin, weights)
+        out |= lexical_abstention_figures(groups, rank_first, rank_any)
     for kind in ("without_article", "off_topic"):
         rest = [g for g in groups if g.kind == kind]
         if rest:
@@ -229,20 +229,34 @@ def figures(groups: list[d.Group], logits: dict, calibration, margin: float, wei
     return out
 
 
-def lexical_abstention_figures(groups: list[d.Group], logits: dict, margin: float, weights: dict) -> dict:
-    """The same ranking as a reader sees it with the lexical abstention (the product's ``abstain_by =
-    "lexical"``) deciding instead of the selector's probability."""
-    answerable = [g for g in groups if g.kind == "answerable"]
-    answered = [not g.meta["lexical_abstains"] for g in answerable]
-    first = [bool(g.gold[picks(ranking_scores(g, logits, weights), margin)[0]]) for g in answerable]
-    any_ = [bool(g.gold[picks(ranking_scores(g, logits, weights), margin)].any()) for g in answerable]
-    out = {"lexical_abstention_answer_first": _mean([f and a for f, a in zip(first, answered)]),
-           "lexical_abstention_answer_any": _mean([f and a for f, a in zip(any_, answered)]),
+def lexical_abstention_figures(groups: list[d.Group], rank_first: list[bool], rank_any: list[bool]) -> dict:
+    """The same ranking (its hits per answerable group, in order) as a reader sees it with the lexical
+    abstention (the product's ``abstain_by = "lexical"``) deciding instead of the selector's probability."""
+    answered = [not g.meta["lexical_abstains"] for g in groups if g.kind == "answerable"]
+    out = {"lexical_abstention_answer_first": _mean([f and a for f, a in zip(rank_first, answered)]),
+           "lexical_abstention_answer_any": _mean([f and a for f, a in zip(rank_any, answered)]),
            "lexical_abstention_abstains_answerable": _mean([not a for a in answered])}
     for kind in ("without_article", "off_topic"):
         rest = [g for g in groups if g.kind == kind]
         if rest:
             out[f"lexical_abstention_abstains_{kind}"] = _mean([g.meta["lexical_abstains"] for g in rest])
+    return out
+
+
+def calibration_leave_one_out(rows: list[tuple[float, bool, str]]) -> dict:
+    """For each data set of the calibration's ``rows``: the calibration fitted on the others, and how
+    often it abstains on this one's shortlists that hold an answer and on those that do not."""
+    out = {}
+    for name in sorted({r[2] for r in rows}):
+        others, own = [r for r in rows if r[2] != name], [r for r in rows if r[2] == name]
+        if not others:
+            continue
+        calibration = fit_calibration(others)
+        out[name] = {"calibration": calibration}
+        for label, answers in (("answered", True), ("unanswered", False)):
+            mine = [r for r in own if r[1] == answers]
+            if mine:
+                out[name][f"abstains_{label}"] = _mean([probability(r[0], calibration) < THRESHOLD for r in mine])
     return out
 
 
@@ -318,6 +332,8 @@ def main() -> None:
                                                 if k.startswith(("questions", "ranking"))}
     if ranking_sets:
         report["leave_one_dataset_out"] = leave_one_out(ranking_sets, margin)
+    if rows:
+        report["calibration_leave_one_dataset_out"] = calibration_leave_one_out(rows)
     if covid_oof:
         report["covidqa_out_of_fold"] = figures(covid_oof, covid_logits, calibration, margin, weights)
         report["covidqa_lexical"] = lexical_figures(covid_oof)

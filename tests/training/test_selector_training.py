@@ -65,6 +65,19 @@ def test_calibration_is_monotone_and_weighs_each_data_set_alike():
     assert abs(command.probability(0.0, (a, b)) - 0.5) < 0.1  # classes weigh the same: the midpoint is ~0
 
 
+def test_each_data_set_is_abstained_on_with_a_calibration_fitted_on_the_others():
+    rng = np.random.default_rng(0)
+    rows = ([(float(x), True, "a") for x in rng.normal(2, 1, 300)]
+            + [(float(x), False, "a") for x in rng.normal(-2, 1, 300)]
+            + [(float(x), True, "b") for x in rng.normal(10, 1, 300)]
+            + [(float(x), False, "b") for x in rng.normal(6, 1, 300)])
+    out = command.calibration_leave_one_out(rows)
+    assert set(out) == {"a", "b"}
+    assert out["b"]["calibration"] == command.fit_calibration([r for r in rows if r[2] == "a"])
+    assert out["b"]["abstains_answered"] == 0.0 and out["b"]["abstains_unanswered"] < 0.01  # a's scale answers all
+    assert out["a"]["abstains_answered"] > 0.99 and out["a"]["abstains_unanswered"] == 1.0  # b's refuses all
+
+
 def test_figures_count_abstentions_as_misses_for_the_reader():
     groups = [Group("covidqa", "a", "q1", ["x", "y"], np.array([1, 0], bool)),
               Group("covidqa", "a", "q2", ["x", "y"], np.array([0, 1], bool)),

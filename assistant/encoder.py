@@ -23,7 +23,7 @@ class QueryEncoder(Protocol):
 
 
 class TorchQueryEncoder:
-    """sentence-transformers on torch (loads the model once)."""
+    """sentence-transformers on torch (loads the model once), in float32 like the ONNX encoder."""
 
     def __init__(self, model: str, embedder=None):
         from ingest.embed import Embedder
@@ -31,7 +31,7 @@ class TorchQueryEncoder:
         self.embedder = embedder or Embedder(model)
 
     def __call__(self, texts: list[str]) -> np.ndarray:
-        return self.embedder(texts)
+        return self.embedder(texts, precision="float32")
 
 
 def load_query_encoder(config: Config, embedder=None, index_root: Path | None = None) -> QueryEncoder:

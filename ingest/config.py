@@ -18,6 +18,7 @@ CACHE_ENV = "VERBATIM_CACHE"
 ADMIN_PASSWORD_ENV = "VERBATIM_ADMIN_PASSWORD"
 ANSWER_SELECTORS = ("learned", "lexical")
 ABSTAIN_BY = ("lexical", "selector")
+EMBED_PRECISIONS = ("auto", "float32", "bfloat16")
 INTEGER_RANGES = {"embed_batch_size": (1, 4096), "chunk_words": (20, 100_000), "candidates": (1, 10_000),
                   "top_k": (1, 1000), "max_quotes": (1, 20), "port": (1, 65535), "fetch_retries": (0, 10),
                   "fetch_max_bytes": (1000, 100_000_000), "unanswered_days": (1, 3650),
@@ -40,6 +41,9 @@ class Config:
     # embedding model: the packaged MiniLM, or any sentence-transformers name or local path
     model: str = PACKAGED_MODEL
     embed_batch_size: int = 32
+    # the arithmetic of ingest's embedding: "auto" is bfloat16 on a CPU with native bfloat16 (about twice
+    # as fast; docs/results.md, "Embedding precision", shows it picks the same answers) and float32 elsewhere
+    embed_precision: str = "auto"
     # chunking (docs/results.md, "Chunk size", has the measurement behind the default)
     chunk_words: int = 500
     # retrieval and answering
@@ -84,7 +88,8 @@ class Config:
         for name in ("corpus_dir", "index_dir", "feedback_path", "unanswered_path"):
             if name in kept:
                 kept[name] = Path(kept[name])
-        for name, allowed in (("answer_selector", ANSWER_SELECTORS), ("abstain_by", ABSTAIN_BY)):
+        for name, allowed in (("answer_selector", ANSWER_SELECTORS), ("abstain_by", ABSTAIN_BY),
+                              ("embed_precision", EMBED_PRECISIONS)):
             if name in kept and kept[name] not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {kept[name]!r}")
         for name, (low, high) in INTEGER_RANGES.items():

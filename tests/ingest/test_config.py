@@ -30,6 +30,7 @@ def test_every_key_is_documented_with_its_default():
     ({"abstain_threshold": "low"}, "abstain_threshold must be a number"),
     ({"candidates": 3, "top_k": 5}, r"candidates \(3\) must be at least top_k \(5\)"),
     ({"answer_selectr": "lexical"}, "unknown config keys: answer_selectr"),
+    ({"embed_precision": "half"}, "embed_precision must be one of auto, float32, bfloat16"),
 ])
 def test_a_bad_value_is_refused_with_its_name(values, message):
     with pytest.raises(ValueError, match=message):

@@ -1,0 +1,26 @@
+"""evaluation.precision's comparison: two assistants that answer alike show no difference, two that do not
+show theirs."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from assistant.assistant import Assistant
+from evaluation.precision import compare
+
+
+def _items(repo_dir) -> list[tuple[str, str]]:
+    rows = [json.loads(line) for line in (repo_dir / "evaluation" / "cases" / "sample.jsonl").read_text().splitlines()]
+    return [(r["question"], r["expect_any"][0]) for r in rows if r.get("kind") == "answer"]
+
+
+def test_the_same_assistant_twice_differs_nowhere(sample_assistant, repo_dir):
+    figures = compare(sample_assistant, sample_assistant, _items(repo_dir), names=("a", "b"))
+    assert figures["questions"] > 30 and figures["differ"] == figures["abstention_differs"] == 0
+    assert figures["hit_a"] == figures["hit_b"] > 0
+
+
+def test_two_answer_steps_show_their_differences(sample_assistant, sample_index, config, repo_dir):
+    lexical = Assistant.from_index(sample_index, config=dataclasses.replace(config, answer_selector="lexical"))
+    figures = compare(lexical, sample_assistant, _items(repo_dir), names=("lexical", "learned"))
+    assert figures["differ"] > 0 and {"hit_lexical", "hit_learned"} <= set(figures)

@@ -2,7 +2,7 @@
 run side by side in processes give exactly the weights of fits run one after another."""
 import numpy as np
 
-from training.conditional_logit import fit, fit_each
+from training.conditional_logit import StackedGroups, fit, fit_each, loss_and_gradient
 
 
 def _groups(seed: int, n: int = 60):
@@ -25,3 +25,28 @@ def test_fits_side_by_side_give_the_weights_of_fits_one_after_another():
     jobs = [_groups(seed) for seed in range(3)]
     apart = fit_each(jobs, np.zeros(3), processes=2)
     assert all(np.array_equal(a, fit(j, np.zeros(3))) for a, j in zip(apart, jobs))
+
+
+def _loss_group_by_group(w, groups, l2):
+    """The loss and gradient written out one group at a time, as the definition reads."""
+    total, grad = l2 * w @ w, 2 * l2 * w
+    for X, hits in groups:
+        p = np.exp(X @ w - (X @ w).max())
+        p /= p.sum()
+        gold = p[hits].sum()
+        total -= np.log(gold)
+        grad = grad - ((p[hits] @ X[hits]) / gold - p @ X)
+    return total / len(groups), grad / len(groups)
+
+
+def test_the_stacked_loss_is_the_loss_of_each_group_in_turn():
+    rng = np.random.default_rng(7)
+    groups = []
+    for size in (1, 2, 5, 9, 3):  # groups of different sizes, one of a single row
+        hits = rng.random(size) < 0.4
+        hits[rng.integers(size)] = True
+        groups.append((rng.normal(size=(size, 4)), hits))
+    w = rng.normal(size=4)
+    loss, grad = loss_and_gradient(w, StackedGroups(groups), 0.05)
+    want_loss, want_grad = _loss_group_by_group(w, groups, 0.05)
+    assert np.isclose(loss, want_loss, rtol=1e-10) and np.allclose(grad, want_grad, rtol=1e-10)

@@ -67,16 +67,19 @@ def build_index(dataset: CovidQA, config: Config, progress: bool = False) -> tup
 
 
 def bare_encode_figures(pipeline, index: Path, config: Config) -> dict:
-    """Time a bare model.encode of the same texts (every sentence), same model object and batch size."""
+    """Time a bare model.encode of the same texts (every sentence), same model object, batch size and
+    arithmetic (``embed_precision``)."""
     from ingest.store import IndexStore
     from ingest.version import IndexVersion
 
     version = IndexVersion.load(IndexStore(index).require_live())
     texts = [version.articles[c.article_id].text[s.start:s.end] for c in version.chunks for s in c.sentences]
-    model = pipeline.embedder.model
+    embedder = pipeline.embedder
     started = time.perf_counter()
-    model.encode(texts, batch_size=config.embed_batch_size, normalize_embeddings=True)
-    return {"bare_encode_seconds": round(time.perf_counter() - started, 2), "bare_encode_texts": len(texts)}
+    with embedder.arithmetic():
+        embedder.model.encode(texts, batch_size=config.embed_batch_size, normalize_embeddings=True)
+    return {"bare_encode_seconds": round(time.perf_counter() - started, 2), "bare_encode_texts": len(texts),
+            "embed_precision": embedder.precision}
 
 
 def latency(index: Path, questions: list[str], config: Config) -> dict:
@@ -204,7 +207,8 @@ def render(result: BenchResult) -> str:
     lines.append(f"ingest ({when}): {ing.get('articles')} articles, {ing.get('chunks')} chunks, "
                  f"{ing.get('bare_encode_texts')} sentences in {seconds} s ({rate}); steps: {steps or 'n/a'}"
                  + (f" ({export})" if export else "")
-                 + f"; bare model.encode of the same sentence texts {ing.get('bare_encode_seconds')} s; "
+                 + f"; bare model.encode of the same sentence texts {ing.get('bare_encode_seconds')} s"
+                 + (f" in {ing['embed_precision']}" if ing.get("embed_precision") else "") + "; "
                  f"ratio {ing.get('ratio_to_bare_encode')}")
     s = result.speed
     if s:

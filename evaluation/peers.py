@@ -103,11 +103,12 @@ def verbatim_embed_figures(version: IndexVersion, config: Config) -> dict:
     """Time Verbatim's own embedding step (one vector per sentence, its Embedder) on this index, now."""
     from ingest.embed import Embedder
 
-    embedder = Embedder(config.model, config.embed_batch_size)
+    embedder = Embedder(config.model, config.embed_batch_size, config.embed_precision)
     texts = [version.articles[c.article_id].text[s.start:s.end] for c in version.chunks for s in c.sentences]
     started = time.perf_counter()
     embedder(texts)
-    return {"verbatim_embed_seconds": round(time.perf_counter() - started, 2), "verbatim_embed_texts": len(texts)}
+    return {"verbatim_embed_seconds": round(time.perf_counter() - started, 2), "verbatim_embed_texts": len(texts),
+            "verbatim_embed_precision": embedder.precision}
 
 
 def peer_lines(rows: dict[str, dict], ingest: dict) -> list[str]:

@@ -172,18 +172,20 @@ def int8_figures(index: Path, questions: list[str], embedder) -> dict:
 
 
 def batch_size_seconds(index: Path, embedder, sizes=(16, 32, 64, 128), every: int = 4) -> dict:
-    """Seconds of a bare ``model.encode`` of every ``every``-th stored sentence at each batch size."""
+    """Seconds of a bare ``model.encode`` of every ``every``-th stored sentence at each batch size, in the
+    ingest's arithmetic (``embed_precision``)."""
     from ingest.store import IndexStore
     from ingest.version import IndexVersion
 
     version = IndexVersion.load(IndexStore(index).require_live())
     texts = [version.articles[c.article_id].text[s.start:s.end] for c in version.chunks for s in c.sentences][::every]
-    embedder.model.encode(texts[:64], batch_size=32)  # warm-up
-    out = {"sentences": len(texts)}
-    for size in sizes:
-        started = time.perf_counter()
-        embedder.model.encode(texts, batch_size=size, normalize_embeddings=True)
-        out[str(size)] = round(time.perf_counter() - started, 2)
+    out = {"sentences": len(texts), "embed_precision": embedder.precision}
+    with embedder.arithmetic():
+        embedder.model.encode(texts[:64], batch_size=32)  # warm-up
+        for size in sizes:
+            started = time.perf_counter()
+            embedder.model.encode(texts, batch_size=size, normalize_embeddings=True)
+            out[str(size)] = round(time.perf_counter() - started, 2)
     return out
 
 

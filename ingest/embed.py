@@ -92,16 +92,20 @@ class Embedder:
         path = Path(self.path)
         return path if path.is_dir() else None
 
+    def arithmetic(self, precision: str | None = None):
+        """A context in which the model computes in ``precision`` (default: the Embedder's)."""
+        import torch
+
+        if (precision or self.precision) == "bfloat16":
+            return torch.autocast("cpu", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
     def __call__(self, texts: list[str], progress: bool = False, precision: str | None = None) -> np.ndarray:
         """Texts -> (len(texts), dim) float32, rows L2-normalised; ``precision`` overrides the Embedder's
         for this call (the query encoder asks for float32)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        import torch
-
-        arithmetic = (torch.autocast("cpu", dtype=torch.bfloat16) if (precision or self.precision) == "bfloat16"
-                      else contextlib.nullcontext())
-        with arithmetic:
+        with self.arithmetic(precision):
             vectors = self.model.encode(
                 texts,
                 batch_size=self.batch_size,

@@ -35,11 +35,13 @@ def test_render_shows_ingest_steps_export_source_and_ratio():
     result = BenchResult(rows={"Verbatim": {"span_recall@5": 0.858}}, machine={"cpu": "x86_64", "cores": 2},
                          ingest={"articles": 98, "chunks": 990, "bare_encode_texts": 15151, "ingest_seconds": 82.6,
                                  "phases": {"read": 0.2, "clean_chunk": 2.6, "load_model": 3.6, "embed": 75.7},
-                                 "export": "linked", "bare_encode_seconds": 76.0, "ratio_to_bare_encode": 1.087})
+                                 "export": "linked", "bare_encode_seconds": 76.0, "ratio_to_bare_encode": 1.087,
+                                 "embed_precision": "bfloat16"})
     text = render(result)
     assert "steps: read 0.2 s, clean_chunk 2.6 s, load_model 3.6 s, embed 75.7 s" in text
     assert "ONNX encoder linked from this machine's cache" in text
     assert "ratio 1.087" in text and "| Verbatim |" in text
+    assert "same sentence texts 76.0 s in bfloat16; ratio" in text
 
 
 @pytest.mark.slow
@@ -61,3 +63,4 @@ def test_ingest_figures_are_rewritten_whenever_everything_was_embedded(covidqa, 
     shutil.rmtree(index)
     _, rebuilt = build_index(small, config)
     assert "marker" not in rebuilt and rebuilt["bare_encode_texts"] == first["bare_encode_texts"]
+    assert rebuilt["embed_precision"] in ("float32", "bfloat16")  # the bare encode ran in the ingest's arithmetic

@@ -5,8 +5,15 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import pytest
+
 from assistant.assistant import Assistant
 from evaluation.precision import compare
+
+
+@pytest.fixture(scope="module")
+def lexical(sample_index, config):
+    return Assistant.from_index(sample_index, config=dataclasses.replace(config, answer_selector="lexical"))
 
 
 def _items(repo_dir) -> list[tuple[str, str]]:
@@ -14,13 +21,12 @@ def _items(repo_dir) -> list[tuple[str, str]]:
     return [(r["question"], r["expect_any"][0]) for r in rows if r.get("kind") == "answer"]
 
 
-def test_the_same_assistant_twice_differs_nowhere(sample_assistant, repo_dir):
-    figures = compare(sample_assistant, sample_assistant, _items(repo_dir), names=("a", "b"))
+def test_the_same_assistant_twice_differs_nowhere(lexical, repo_dir):
+    figures = compare(lexical, lexical, _items(repo_dir), names=("a", "b"))
     assert figures["questions"] > 30 and figures["differ"] == figures["abstention_differs"] == 0
     assert figures["hit_a"] == figures["hit_b"] > 0
 
 
-def test_two_answer_steps_show_their_differences(sample_assistant, sample_index, config, repo_dir):
-    lexical = Assistant.from_index(sample_index, config=dataclasses.replace(config, answer_selector="lexical"))
+def test_two_answer_steps_show_their_differences(lexical, sample_assistant, repo_dir):
     figures = compare(lexical, sample_assistant, _items(repo_dir), names=("lexical", "learned"))
     assert figures["differ"] > 0 and {"hit_lexical", "hit_learned"} <= set(figures)

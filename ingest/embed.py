@@ -34,8 +34,8 @@ def resolve_model_path(name: str) -> str:
 
 
 def native_bfloat16() -> bool:
-    """Whether this CPU multiplies bfloat16 natively (AVX512-BF16 or AMX), where it runs the model about
-    twice as fast as float32; elsewhere bfloat16 is emulated and slower."""
+    """Whether this CPU multiplies bfloat16 natively (AVX512-BF16 or AMX), where the model runs faster in
+    bfloat16 than in float32; elsewhere bfloat16 is emulated and slower."""
     import torch
 
     checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")

@@ -41,8 +41,8 @@ class Config:
     # embedding model: the packaged MiniLM, or any sentence-transformers name or local path
     model: str = PACKAGED_MODEL
     embed_batch_size: int = 32
-    # the arithmetic of ingest's embedding: "auto" is bfloat16 on a CPU with native bfloat16 (faster, and it
-    # picks the same answers: docs/results.md, "Embedding precision"), float32 elsewhere
+    # the arithmetic of ingest's embedding: "auto" is bfloat16 on a CPU with native bfloat16 (faster, at the same
+    # hit rates: docs/results.md, "Embedding precision"), float32 elsewhere
     embed_precision: str = "auto"
     # chunking (docs/results.md, "Chunk size", has the measurement behind the default)
     chunk_words: int = 500

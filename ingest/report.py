@@ -35,6 +35,7 @@ class IngestReport:
     furniture_lines: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0
+    embed_precision: str = ""  # the embedding's arithmetic ("float32" or "bfloat16"), when anything was embedded
     export_seconds: float = 0.0  # ONNX query encoder export (once per model and index folder)
     export: str = ""  # "exported", "linked" (from this machine's cache), "present" (in the index), "skipped"
     selector_export: str = ""  # the answer selector's export (ingest.selector_export), same values
@@ -77,7 +78,8 @@ class IngestReport:
                     lines.append(f"  {status:<9} {o.path}{size}{detail}")
         lines.append(
             f"  chunks {self.chunks}, sentences {self.sentences}, sentences embedded {self.embedded} "
-            f"({self.embed_seconds:.1f} s), furniture lines dropped {self.furniture_lines}"
+            f"({self.embed_seconds:.1f} s{' in ' + self.embed_precision if self.embed_precision else ''}), "
+            f"furniture lines dropped {self.furniture_lines}"
         )
         steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items() if seconds >= 0.05)
         lines.append(f"  time {self.seconds:.1f} s" + (f" ({steps})" if steps else ""))

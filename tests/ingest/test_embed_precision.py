@@ -42,3 +42,12 @@ def test_questions_are_encoded_in_float32_whatever_the_ingest_uses(embedder):
 def test_the_ingest_embeds_with_the_configured_precision():
     assert IngestPipeline(Config(embed_precision="float32")).embedder.precision == "float32"
     assert IngestPipeline(Config(embed_precision="bfloat16")).embedder.precision == "bfloat16"
+
+
+def test_the_ingest_report_says_which_arithmetic_embedded(sample_index):
+    import json
+
+    newest = sorted((sample_index / "reports").glob("*.json"))[-1]
+    saved = json.loads(newest.read_text(encoding="utf-8"))
+    assert saved["report"]["embed_precision"] == resolve_precision("auto")
+    assert f"s in {resolve_precision('auto')})" in saved["text"]

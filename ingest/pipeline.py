@@ -178,7 +178,7 @@ class IngestPipeline:
         if self._embedder is None:
             with report.timed("load_model"):
                 self.embedder  # noqa: B018 - loads the model
-        report.embed_precision = self.embedder.precision
+        report.embed_precision = getattr(self.embedder, "precision", "")  # an embedder passed in may not say
         with report.timed("embed"):
             return self.embedder(texts, progress=True)
 

@@ -4,10 +4,11 @@
 
 Builds two indexes of the 98 COVID-QA articles in a temporary folder in one run, one per
 ``embed_precision``, so the ratio of their embedding seconds is measured on the same machine at the same
-time. Then it asks both indexes every question with the lexical step, and every ``--selector-every``-th
-question with the learned selector. It counts the replies that differ (their quotes, or whether they
-abstain) and prints each index's hit rates (``evaluation.followups.hit``: answered, and the first quote
-holds the first half of the gold answer).
+time. It prints the cosine between the two vectors of each sentence (worst and mean). Then it asks both
+indexes every question with the lexical step, and every ``--selector-every``-th question with the
+learned selector. It counts the replies that differ (their quotes, or whether they abstain) and prints
+each index's hit rates (``evaluation.followups.hit``: answered, and the first quote holds the first half
+of the gold answer).
 """
 from __future__ import annotations
 
@@ -30,6 +31,18 @@ def build(corpus: Path, root: Path, precision: str, config: Config) -> tuple[Pat
     if not report.version:
         raise SystemExit(report.render())
     return index, report.embed_seconds
+
+
+def vector_cosines(first: Path, second: Path) -> dict:
+    """The worst and the mean cosine between two indexes' vectors of the same sentences (same corpus)."""
+    from ingest.store import IndexStore
+    from ingest.version import IndexVersion
+
+    a, b = (IndexVersion.load(IndexStore(index).require_live()).vectors() for index in (first, second))
+    if a.shape != b.shape:
+        raise SystemExit(f"the two indexes hold different sentences ({a.shape[0]} and {b.shape[0]} vectors)")
+    cosine = (a * b).sum(axis=1)
+    return {"min": round(float(cosine.min()), 6), "mean": round(float(cosine.mean()), 6)}
 
 
 def compare(first, second, items, names: tuple[str, str] = ("first", "second")) -> dict:
@@ -79,7 +92,8 @@ def main() -> None:
         bfloat16, bfloat16_s = build(root / "corpus", root, "bfloat16", config)
         figures = {"native_bfloat16": native_bfloat16(),
                    "embed_s": {"float32": round(float32_s, 1), "bfloat16": round(bfloat16_s, 1),
-                               "ratio": round(float32_s / max(bfloat16_s, 1e-9), 2)}}
+                               "ratio": round(float32_s / max(bfloat16_s, 1e-9), 2)},
+                   "vector_cosine": vector_cosines(float32, bfloat16)}
         for step, every in (("lexical", 1), ("learned", args.selector_every)):
             step_config = dataclasses.replace(config, answer_selector=step)
             a = Assistant.from_index(float32, config=step_config)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from assistant.assistant import Assistant
-from evaluation.precision import compare
+from evaluation.precision import compare, vector_cosines
 
 
 @pytest.fixture(scope="module")
@@ -30,3 +30,8 @@ def test_the_same_assistant_twice_differs_nowhere(lexical, repo_dir):
 def test_two_answer_steps_show_their_differences(lexical, sample_assistant, repo_dir):
     figures = compare(lexical, sample_assistant, _items(repo_dir), names=("lexical", "learned"))
     assert figures["differ"] > 0 and {"hit_lexical", "hit_learned"} <= set(figures)
+
+
+def test_an_index_against_itself_has_cosine_one(sample_index):
+    cosines = vector_cosines(sample_index, sample_index)
+    assert abs(cosines["min"] - 1.0) < 1e-5 and abs(cosines["mean"] - 1.0) < 1e-5

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.config import PACKAGED_MODEL
+from ingest.config import EMBED_PRECISIONS, PACKAGED_MODEL
 
 
 class ModelLoadError(RuntimeError):
@@ -46,7 +46,7 @@ def resolve_precision(precision: str) -> str:
     """``"auto"`` -> ``"bfloat16"`` on a CPU with native bfloat16, else ``"float32"``; others unchanged."""
     if precision == "auto":
         return "bfloat16" if native_bfloat16() else "float32"
-    if precision not in ("float32", "bfloat16"):
+    if precision not in EMBED_PRECISIONS:
         raise ValueError(f"embed_precision must be auto, float32 or bfloat16, not {precision!r}")
     return precision
 

@@ -51,6 +51,8 @@ class Answer:
         notice: why the question could not be handled (empty, too long, an error), if so.
         suggestions: the nearest articles' titles, when abstaining.
         error: set when the reply is an error (no index, a damaged index, a failure).
+        corrections: the question's typos as they were read, (written, read as) pairs
+            (``assistant.spelling``).
     """
 
     question: str
@@ -64,6 +66,7 @@ class Answer:
     notice: str = ""
     error: str = ""
     index_version: str = ""
+    corrections: list[tuple[str, str]] = field(default_factory=list)
     answer: str = ""  # the full reply text, disclaimer included: rendered from the parts above
 
     def __post_init__(self):
@@ -82,6 +85,7 @@ class Answer:
         data = asdict(self)
         if not data["error"]:
             del data["error"]  # present only on error replies
+        data["corrections"] = [list(pair) for pair in self.corrections]
         data["quotes"] = [{"text": q.text, "citation": q.citation} for q in self.quotes]
         data["citations"] = [
             {k: v for k, v in asdict(c).items() if k != "marks"} | {"marks": [list(m) for m in c.marks],

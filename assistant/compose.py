@@ -69,11 +69,20 @@ def _source_line(c: Citation) -> str:
     return f"[{c.n}] {c.title}{section} ({c.source}{where})"
 
 
+def spelling_line(corrections) -> str:
+    """How the question's typos were read: "Read “infusoin” as “infusion”."; empty without any."""
+    if not corrections:
+        return ""
+    return "Read " + ", ".join(f"“{written}” as “{read}”" for written, read in corrections) + "."
+
+
 def reply_text(answer) -> str:
     """The reply a person reads, from an ``Answer``'s parts: crisis resources first when it is a crisis,
     then the quotes and their sources, or the reason there are none and the nearest articles; the
     disclaimer last, always. The one place the reply's words are put together."""
     parts = [CRISIS_RESOURCES] if answer.crisis else []
+    if answer.corrections:
+        parts.append(spelling_line(answer.corrections))
     if answer.quotes and not answer.abstained:
         body = []
         for c in answer.citations:

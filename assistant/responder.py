@@ -25,6 +25,7 @@ from assistant.compose import Pick, build_quotes
 from assistant.fusion import WeightedFusion
 from assistant.retriever import HybridRetriever, Retrieval
 from assistant.sentence_scorer import Candidates, SentenceScorer, sentence_candidates
+from assistant.spelling import SpellingCorrector, for_version
 from assistant.suggest import nearest_articles
 from ingest.config import Config
 from ingest.version import IndexVersion
@@ -37,19 +38,25 @@ class AnswerParts:
     retriever: question -> ``Retrieval`` (BM25 and dense scores fused and reranked per chunk).
     step: the candidate sentences of the best chunks -> ``Decision`` (``assistant.answer_step``: the
         lexical scorer, the abstention and, by default, the answer selector).
+    spelling: the question -> a ``Correction`` of its typos, read before everything else
+        (``assistant.spelling``); None with ``spelling_correction = false``.
     """
 
     retriever: HybridRetriever
     step: AnswerStep
+    spelling: SpellingCorrector | None = None
 
 
 def assemble(version: IndexVersion, encoder, config: Config, selector=None) -> AnswerParts:
     """The parts the config asks for, over ``version``: the one place a step is swapped or added."""
     lexical_threshold = config.abstain_threshold if config.abstain_by == "lexical" else None
+    retriever = HybridRetriever(version, encoder, WeightedFusion(config.fusion_weights), config.candidates)
+    indexed = retriever.terms.df.__contains__
     return AnswerParts(
-        retriever=HybridRetriever(version, encoder, WeightedFusion(config.fusion_weights), config.candidates),
+        retriever=retriever,
         step=AnswerStep(SentenceScorer(chunks=len(version.chunks)),  # its weights depend on the corpus size
                         AbstainPolicy(threshold=lexical_threshold), selector, config.abstain_by, config.max_quotes),
+        spelling=for_version(version, indexed, config.model) if config.spelling_correction else None,
     )
 
 
@@ -62,6 +69,7 @@ class Responder:
         self.retriever = parts.retriever
         self.terms = self.retriever.terms
         self.step = parts.step
+        self.spelling = parts.spelling
 
     def candidates(self, question: str, query: str) -> tuple[Retrieval, Candidates]:
         """Retrieve for ``question`` (``query``: the question folded with the words it carries over from
@@ -77,6 +85,11 @@ class Responder:
     def __call__(self, question: str, query: str, crisis: bool = False) -> Answer:
         timings = {}
         started = time.perf_counter()
+        corrections = ()
+        if self.spelling is not None:
+            fixed = self.spelling(question)
+            if fixed.changes:  # the query ends with the question: the same words read the same way
+                question, query, corrections = fixed.text, self.spelling(query).text, fixed.changes
         retrieval, candidates = self.candidates(question, query)
         timings["retrieve"] = _ms(started)
         decision = self.step(question, candidates, self.version.chunks, self.terms.unknown_share(retrieval.weights))
@@ -84,12 +97,12 @@ class Responder:
         if decision.abstained:  # no candidates (nothing retrieved) is a refusal too
             titles = nearest_articles(self.version, retrieval.rows, 3)
             return Answer(question=question, abstained=True, crisis=crisis, timings_ms=timings, suggestions=titles,
-                          index_version=self.version.name)
+                          index_version=self.version.name, corrections=list(corrections))
         quotes, citations = build_quotes([Pick(row, i, s) for (row, i), s in decision.picks],
                                          self.version.chunks, self.version.articles)
         timings["compose"] = _ms(started) - sum(timings.values())
         return Answer(question=question, quotes=quotes, citations=citations, crisis=crisis, timings_ms=timings,
-                      index_version=self.version.name)
+                      index_version=self.version.name, corrections=list(corrections))
 
 
 def _ms(started: float) -> float:

@@ -54,19 +54,24 @@ def compare(first, second, items, names: tuple[str, str] = ("first", "second")) 
         names: what to call the two in the figures.
 
     Returns:
-        questions, differ (quotes or abstention), abstention_differs, and ``hit_<name>`` for each.
+        questions, differ (quotes or abstention), abstention_differs, and ``hit_<name>`` and
+        ``abstained_<name>`` (the share of questions it abstained on) for each.
     """
-    differ = abstention = hits_first = hits_second = 0
+    differ = abstention = hits_first = hits_second = abstained_first = abstained_second = 0
     for question, gold in items:
         a, b = first.ask(question), second.ask(question)
         quotes_a, quotes_b = [q.text for q in a.quotes], [q.text for q in b.quotes]
         differ += (a.abstained, quotes_a) != (b.abstained, quotes_b)
         abstention += a.abstained != b.abstained
+        abstained_first += a.abstained
+        abstained_second += b.abstained
         hits_first += not a.abstained and bool(quotes_a) and hit(quotes_a[0], gold)
         hits_second += not b.abstained and bool(quotes_b) and hit(quotes_b[0], gold)
     n = max(1, len(items))
     return {"questions": len(items), "differ": differ, "abstention_differs": abstention,
-            f"hit_{names[0]}": round(hits_first / n, 4), f"hit_{names[1]}": round(hits_second / n, 4)}
+            f"hit_{names[0]}": round(hits_first / n, 4), f"hit_{names[1]}": round(hits_second / n, 4),
+            f"abstained_{names[0]}": round(abstained_first / n, 4),
+            f"abstained_{names[1]}": round(abstained_second / n, 4)}
 
 
 def main() -> None:

@@ -19,7 +19,8 @@ from evaluation.runner import Run
 from evaluation.suite import KINDS, Suite
 
 SCHEMA = "verbatim-eval/1"
-SETTINGS = ("candidates", "top_k", "max_quotes", "answer_selector", "abstain_threshold", "model", "chunk_words")
+SETTINGS = ("candidates", "top_k", "max_quotes", "answer_selector", "abstain_threshold", "spelling_correction", "model",
+            "chunk_words")
 
 
 def build_report(suite: Suite, run: Run, config=None) -> dict:

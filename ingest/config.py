@@ -62,6 +62,9 @@ class Config:
     # None: the fitted default of the abstention in use (0 for the lexical confidence, the selector's
     # fitted probability threshold)
     abstain_threshold: float | None = None
+    # read a question's typos as the articles' words one edit away ("infusoin" -> "infusion";
+    # assistant.spelling says which words it leaves alone)
+    spelling_correction: bool = True
     # fetching the publisher's pages (verbatim ingest --urls / --sitemap; ingest.web)
     fetch_delay: float = 1.0
     fetch_timeout: float = 10.0
@@ -102,7 +105,7 @@ class Config:
             if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
                                       or not low <= value <= high):
                 raise ValueError(f"{name} must be a number from {low:g} to {high:g}, not {value!r}")
-        for name in ("feedback_enabled", "log_unanswered"):
+        for name in ("feedback_enabled", "log_unanswered", "spelling_correction"):
             if name in kept and not isinstance(kept[name], bool):
                 raise ValueError(f"{name} must be true or false, not {kept[name]!r}")
         threshold = kept.get("abstain_threshold")

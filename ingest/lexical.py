@@ -22,7 +22,7 @@ def _stemmer():
 
 
 @lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
+def stop_words() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN
 
     return frozenset(STOPWORDS_EN) | {"what", "which", "who", "how", "does", "do", "did", "can", "could", "would"}
@@ -30,7 +30,7 @@ def _stop_words() -> frozenset[str]:
 
 def tokenize(text: str) -> list[str]:
     """Text -> stemmed, lower-case content tokens."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in _stop_words()]
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in stop_words()]
     return _stemmer().stemWords(words)
 
 

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 
 from assistant import safety
 from assistant.answer import Answer, Citation
-from assistant.compose import ABSTAIN_TEXT, ANSWER_LEAD, NEAREST_LEAD
+from assistant.compose import ABSTAIN_TEXT, ANSWER_LEAD, NEAREST_LEAD, spelling_line
 from assistant.links import deep_link
 
 SOURCE_PAGE_CSS = ("body{font:17px/1.6 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;color:#1d2939}"
@@ -127,6 +127,8 @@ def _abstain_markdown(answer: Answer) -> list[str]:
 def render_reply(answer: Answer) -> str:
     """Markdown for the chat bubble; the disclaimer is always the last paragraph."""
     parts = [_crisis_block()] if answer.crisis else []
+    if answer.corrections:
+        parts.append(f'<p class="v-spelling"><em>{escape(spelling_line(answer.corrections))}</em></p>')
     if answer.quotes and not answer.abstained:
         parts.append(escape(ANSWER_LEAD))
         parts.extend(_quotes_markdown(answer))

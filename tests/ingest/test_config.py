@@ -27,6 +27,7 @@ def test_every_key_is_documented_with_its_default():
     ({"port": 70000}, "port must be a whole number from 1 to 65535"),
     ({"max_quotes": True}, "max_quotes must be a whole number"),
     ({"feedback_enabled": "yes"}, "feedback_enabled must be true or false"),
+    ({"spelling_correction": 1}, "spelling_correction must be true or false"),
     ({"abstain_threshold": "low"}, "abstain_threshold must be a number"),
     ({"candidates": 3, "top_k": 5}, r"candidates \(3\) must be at least top_k \(5\)"),
     ({"answer_selectr": "lexical"}, "unknown config keys: answer_selectr"),

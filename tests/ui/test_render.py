@@ -6,7 +6,7 @@ import re
 import pytest
 
 from assistant.answer import Answer, Citation, Quote
-from assistant.compose import ABSTAIN_TEXT, ANSWER_LEAD, NEAREST_LEAD
+from assistant.compose import ABSTAIN_TEXT, ANSWER_LEAD, NEAREST_LEAD, spelling_line
 from assistant.safety import CRISIS_RESOURCES, DISCLAIMER
 from ui.render import api_text, escape, render_reply, render_sources, safe_url, source_href
 
@@ -90,6 +90,8 @@ def _kinds():
     yield "notice", _answer(quotes=[], citations=[], abstained=True, notice="Please type a question.")
     yield "crisis", _answer(crisis=True)
     yield "crisis-abstain", _answer(quotes=[], citations=[], abstained=True, crisis=True)
+    yield "spelling", _answer(corrections=[("infusoin", "infusion")])
+    yield "spelling-abstain", _answer(quotes=[], citations=[], abstained=True, corrections=[("netwrok", "network")])
 
 
 @pytest.mark.parametrize("kind,answer", list(_kinds()), ids=[k for k, _ in _kinds()])
@@ -126,6 +128,20 @@ def test_the_page_and_the_text_reply_say_the_same_words():
             if wording:
                 assert (wording in answer.answer) == (escape(wording) in page), (kind, wording)
         assert answer.answer.startswith(CRISIS_RESOURCES) == answer.crisis
+
+
+def test_a_corrected_typo_is_shown_before_the_answer_in_both_replies():
+    kinds = dict(_kinds())
+    for kind in ("spelling", "spelling-abstain"):
+        answer = kinds[kind]
+        line = spelling_line(answer.corrections)
+        assert line.startswith("Read “") and answer.corrections[0][0] in line
+        page = render_reply(answer)
+        assert page.startswith('<p class="v-spelling"><em>' + escape(line))
+        assert answer.answer.startswith(line + "\n\n")
+    assert "v-spelling" not in render_reply(kinds["answer"]) and spelling_line([]) == ""
+    hostile = render_reply(_answer(corrections=[("<img src=x onerror=alert(1)>", "x")]))
+    _no_live_markup(hostile)
 
 
 def test_api_text_adds_a_missing_disclaimer():

@@ -61,10 +61,18 @@ class SpellingCorrector:
         self._lock = threading.Lock()
         self.indexed = indexed
         self.known = frozenset(known)
-        self.known_stems = frozenset(tokenize(" ".join(self.known)))
+        self._known_stems: frozenset[str] | None = None
         self.min_length = int(min_length)
         self._seen: dict[str, str | None] = {}
         self._choices: list[str] | None = None
+
+    @property
+    def known_stems(self) -> frozenset[str]:
+        """The stems of ``known``, made on first use: stemming the model's whole vocabulary takes a few
+        tenths of a second, which an assistant that starts and meets no typo should not pay."""
+        if self._known_stems is None:
+            self._known_stems = frozenset(tokenize(" ".join(self.known)))
+        return self._known_stems
 
     @property
     def words(self) -> Counter:
@@ -97,7 +105,7 @@ class SpellingCorrector:
         if word in self.known or word in stop_words() or word in _CONTRACTIONS:
             return None
         stems = tokenize(word)
-        if all(self.indexed(t) or t in self.known_stems for t in stems):
+        if all(self.indexed(t) for t in stems) or all(self.indexed(t) or t in self.known_stems for t in stems):
             return None
         if word in self._seen:
             return self._seen[word]

@@ -4,6 +4,8 @@ Functions return numbers: cold ``verbatim ask`` wall time, ``Assistant.ask`` p50
 the torch encoder in one run, ``verbatim serve`` time to first HTTP answer and its RSS after 20 ``/ask``
 calls, and the int8 (onnxruntime dynamic quantisation) check: cosine to sentence-transformers and
 latency. int8 is used for queries only if its worst cosine is >= INT8_MIN_COSINE (it is not: see README).
+With ``--shortlists``, only ``Assistant.ask`` with the answer selector reading shortlists of several sizes,
+each against the shipped size in the same run.
 """
 from __future__ import annotations
 
@@ -80,6 +82,36 @@ def ask_latency(index: Path, questions: list[str], embedder=None) -> dict:
     result = {"onnx": latency_ms(onnx.ask, questions), "torch": latency_ms(torch.ask, questions)}
     result["p50_ratio_torch_over_onnx"] = round(result["torch"]["p50_ms"] / result["onnx"]["p50_ms"], 2)
     return result
+
+
+def shortlist_latency(index: Path, questions: list[str], sizes=(4, 8, 10, 12, 14, 16)) -> dict:
+    """``Assistant.ask`` latency with the answer selector reading each of ``sizes`` shortlisted sentences,
+    in one run (sizes interleaved question by question, so a slow spell of the machine hits them all), and
+    each p50 / p95 over the shipped size's."""
+    from assistant.assistant import Assistant
+    from ingest.config import Config
+
+    assistant = Assistant.from_index(index, config=Config())
+    if assistant.selector is None:
+        raise RuntimeError(f"no answer selector for {index}: run `verbatim ingest --index {index}` first")
+    shipped = assistant.selector.shortlist
+    times: dict[int, list[float]] = {size: [] for size in sizes}
+    assistant.ask(questions[0])
+    for question in questions:
+        for size in sizes:
+            assistant.selector.shortlist = size
+            started = time.perf_counter()
+            assistant.ask(question)
+            times[size].append((time.perf_counter() - started) * 1000)
+    assistant.selector.shortlist = shipped
+    out = {"shipped": shipped}
+    for size, ms in times.items():
+        out[size] = {"p50_ms": round(float(np.percentile(ms, 50)), 2), "p95_ms": round(float(np.percentile(ms, 95)), 2)}
+    if shipped in times:
+        for size in sizes:
+            out[size] |= {"p50_ratio": round(out[size]["p50_ms"] / out[shipped]["p50_ms"], 3),
+                          "p95_ratio": round(out[size]["p95_ms"] / out[shipped]["p95_ms"], 3)}
+    return out
 
 
 def encoder_threads(index: Path, questions: list[str], embedder) -> dict:
@@ -198,7 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=7893)
     parser.add_argument("--skip-serve", action="store_true")
     parser.add_argument("--batch-sizes", action="store_true", help="Only time model.encode at several batch sizes.")
+    parser.add_argument("--shortlists", action="store_true",
+                        help="Only time Assistant.ask with the selector reading shortlists of several sizes.")
     args = parser.parse_args(argv)
+    if args.shortlists:
+        questions = (covidqa_questions(args.covidqa) if args.covidqa else []) + sample_questions()
+        print(json.dumps(shortlist_latency(args.index, questions), indent=2))
+        return 0
     if args.batch_sizes:
         from ingest.embed import Embedder
 

@@ -16,7 +16,10 @@ group it now scores is trained again) and reused, so the figures and the calibra
 The ranking weights (logit + weights x the lexical score, BM25 within the candidates and the cosine:
 ``assistant.selector``), the calibration (P(the shortlist answers) = sigmoid(a * evidence + b), the
 evidence being the best of those scores without the lexical one) and the runner-up margin are fitted
-on the held-out logits only, and written with ``--save`` into
+on the held-out logits only, and so is the shortlist's size (the smallest of SHORTLIST_SIZES that
+stays within one question in 500 of the largest's held-out first quotes on every data set, each cut by its
+lexical order: the selector reads fewer pairs where more buy nothing; every figure after it is taken at
+that size), all written with ``--save`` into
 ``ingest/weights/selector/selector.json`` beside the fp16 weights; ``manifest.json`` records the data
 sets and their sha256, this command, the seed, the weights' sha256 and the figures printed. COVID-QA's
 figures set the product's default, lexical abstention (``lexical_abstention_*``) beside the selector's
@@ -39,11 +42,14 @@ from training.selector_ranking import (
     _mean,
     add_cheap_scores,
     choose_ranking,
+    choose_shortlist,
     cross_fitted,
+    cut_shortlists,
     evidence,
     group_key,
     leave_one_out,
     picks,
+    ranking_by_size,
     ranking_scores,
 )
 from training.selector_train import score_groups, train
@@ -51,6 +57,10 @@ from training.selector_train import score_groups, train
 SETTINGS = {"frozen": 2, "epochs": 1, "negatives": 3, "seed": 0}
 THRESHOLD = 0.5  # abstain when P(the shortlist answers) < 0.5: the calibrated probability read as it says
 MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0)
+# the shortlist shipped: the smallest of these whose held-out right sentence first is, on each data set, within
+# SHORTLIST_TOLERANCE (one question in 500) of the largest's; the selector's cost grows with every pair it reads
+SHORTLIST_SIZES = (4, 8, 10, 12, 14, 16)
+SHORTLIST_TOLERANCE = 0.002
 QUOTES_PER_ANSWER = 1.8  # the widest margin whose quotes per answer stay within this (held-out COVID-QA)
 NEGATIVE_SHARE = 0.6  # of the answer-less groups trained on (they are cheaper signal than answerable ones)
 OFF_TOPIC_TRAIN, OFF_TOPIC_EVAL = 400, 300
@@ -318,11 +328,22 @@ def main() -> None:
         if name in held_out:
             ranking_sets[dataset] = ([g for g in held_out[name] if g.dataset == dataset], per_run[name])
     weights = choose_ranking(ranking_sets) if ranking_sets else {}
+    by_size = ranking_by_size(ranking_sets, weights, SHORTLIST_SIZES) if ranking_sets else {}
+    shortlist = choose_shortlist(by_size, SHORTLIST_TOLERANCE) if by_size else d.SHORTLIST
+    # from here on every figure reads what the product will read: its shortlists cut to the size shipped
+    for name in wanted:
+        groups_scored, per_run[name] = cut_shortlists(plan[name][1], per_run[name], shortlist)
+        plan[name] = (plan[name][0], groups_scored)
+    held_out = {name: plan[name][1] for name in wanted if name != "shipped"}
+    covid_oof, covid_logits = cut_shortlists(covid_oof, covid_logits, shortlist)
+    if "covidqa" in ranking_sets:
+        ranking_sets["covidqa"] = (covid_oof, covid_logits)
     rows = [(evidence(g, per_run[name], weights), g.answerable, g.dataset) for name, gs in held_out.items() for g in gs]
     calibration = fit_calibration(rows) if rows else (1.0, 0.0)
     margin = choose_margin(covid_oof, covid_logits, calibration, weights) if covid_oof else 1.0
     report = {"settings": SETTINGS, "calibration": calibration, "threshold": THRESHOLD, "margin": margin,
-              "ranking": weights, "fitted_on": {k: len(v[0]) for k, v in ranking_sets.items()},
+              "ranking": weights, "shortlist": shortlist, "shortlist_sizes": by_size,
+              "fitted_on": {k: len(v[0]) for k, v in ranking_sets.items()},
               "covidqa_runs": covid_runs}
     for name in wanted:
         report[name] = figures(plan[name][1], per_run[name], calibration, margin, weights)
@@ -359,7 +380,7 @@ def write_shipped(target: Path, args, report: dict, calibration, margin: float) 
 
     meta = selector.settings(target)
     meta |= {"calibration": {"a": calibration[0], "b": calibration[1]}, "threshold": THRESHOLD, "margin": margin,
-             "shortlist": d.SHORTLIST, "ranking": report["ranking"]}
+             "shortlist": report["shortlist"], "ranking": report["ranking"]}
     meta.pop("lexical_weight", None)  # before the ranking weights, the lexical one stood alone
     (target / selector.SETTINGS_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     weights = target / selector.DELTA_FILE

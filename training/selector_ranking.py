@@ -127,3 +127,74 @@ def leave_one_out(held_out: dict[str, tuple[list[d.Group], dict]], margin: float
             row["cross_fitted"] = cross_fitted(groups, logits, margin, weights)
         out[name] = row
     return out
+
+
+def shortened(groups: list[d.Group], logits: dict, size: int) -> tuple[list[d.Group], dict]:
+    """Each group cut to its ``size`` best candidates by a lexical order, with their logits: what a
+    shortlist of ``size`` would have read, without training or scoring again. The order is the product's
+    lexical score where the group has one (COVID-QA's shortlists, already in that order, and the
+    off-topic ones), else BM25 within the candidates (SelQA, XQuAD: no index, so no lexical score).
+    BM25 within is recomputed on what is left."""
+    from dataclasses import replace
+
+    from assistant.shortlist_bm25 import bm25_within
+
+    out, kept = [], {}
+    for g in groups:
+        if is_product_shortlist(g) or "bm25" not in g.meta:
+            keep = list(range(min(size, len(g.texts))))
+        else:
+            keep = [int(i) for i in np.argsort(-np.asarray(g.meta["bm25"]), kind="stable")[:size]]
+        texts = [g.texts[i] for i in keep]
+        meta = {k: ([v[i] for i in keep] if isinstance(v, list) and len(v) == len(g.texts) else v)
+                for k, v in g.meta.items()}
+        meta["bm25"] = bm25_within(g.question, texts).astype(float).tolist()
+        short = replace(g, texts=texts, gold=g.gold[keep], meta=meta)
+        scored = logits[group_key(g)]
+        kept[group_key(short)] = [scored[i] for i in keep]
+        out.append(short)
+    return out, kept
+
+
+def is_product_shortlist(g: d.Group) -> bool:
+    """A group the product's own shortlist made (COVID-QA's, and the off-topic questions asked of it)."""
+    return g.dataset == "covidqa" or g.meta.get("asked_of") == "covidqa"
+
+
+def cut_shortlists(groups: list[d.Group], logits: dict, size: int) -> tuple[list[d.Group], dict]:
+    """``groups`` with each product shortlist cut to ``size`` (the others as they are), and ``logits``
+    with the cut groups' keys added."""
+    out, logits = [], dict(logits)
+    for g in groups:
+        if is_product_shortlist(g) and len(g.texts) > size:
+            (g,), kept = shortened([g], logits, size)
+            logits |= kept
+        out.append(g)
+    return out, logits
+
+
+def ranking_by_size(held_out: dict[str, tuple[list[d.Group], dict]], weights: dict, sizes) -> dict:
+    """{data set: {size: right sentence first (and paraphrased) with its candidates cut to size}}."""
+    out = {}
+    for name, (groups, logits) in held_out.items():
+        out[name] = {}
+        for size in sizes:
+            short, kept = shortened([g for g in groups if g.kind == "answerable"], logits, size)
+            row = {"ranking_first": _mean([bool(g.gold[int(np.argmax(ranking_scores(g, kept, weights)))])
+                                           for g in short])}
+            para = [g for g in short if g.paraphrase]
+            if para:
+                row["ranking_first_paraphrased"] = _mean(
+                    [bool(g.gold[int(np.argmax(ranking_scores(g, kept, weights)))]) for g in para])
+            row["reachable"] = _mean([bool(g.gold.any()) for g in short])
+            out[name][size] = row
+    return out
+
+
+def choose_shortlist(by_size: dict, tolerance: float) -> int:
+    """The smallest size at which every data set's right sentence first is within ``tolerance`` of its
+    figure with the largest size (``ranking_by_size``): more pairs read beyond it buy no answers."""
+    sizes = sorted(next(iter(by_size.values())))
+    full = {name: rows[sizes[-1]]["ranking_first"] for name, rows in by_size.items()}
+    return min(size for size in sizes
+               if all(rows[size]["ranking_first"] >= full[name] - tolerance for name, rows in by_size.items()))

@@ -131,6 +131,36 @@ def test_the_ranking_weights_are_chosen_on_held_out_sets_and_judged_where_they_w
     assert len(ranking.grid({"lexical": 1.0})) == len(ranking.grid()) // len(ranking.RANKING_GRID["lexical"])
 
 
+def test_a_shorter_shortlist_keeps_the_lexical_best_and_loses_what_lay_beyond():
+    # COVID-QA's shortlist is in lexical order; the gold sentence is third, so a shortlist of 2 misses it
+    g, logits = _ranked("covidqa", "what dose of ketamine", [0.0, 1.0, 5.0], [0.0, 0.0, 0.0], [0, 0, 1],
+                        lexical=[3.0, 2.0, 1.0])
+    (short,), kept = ranking.shortened([g], logits, 2)
+    assert short.texts == g.texts[:2] and list(short.gold) == [False, False] and short.meta["lexical"] == [3.0, 2.0]
+    assert kept[command.group_key(short)] == [0.0, 1.0] and len(short.meta["bm25"]) == 2 and len(g.texts) == 3
+    # SelQA has no lexical score: it is cut by BM25 within its candidates
+    s, s_logits = _ranked("selqa", "q", [0.0, 9.0, 1.0], [0.1, 0.2, 0.9], [0, 1, 0])
+    (cut,), cut_logits = ranking.shortened([s], s_logits, 2)
+    assert cut.texts == ["t2", "t1"] and cut_logits[command.group_key(cut)] == [1.0, 9.0] and list(cut.gold) == [0, 1]
+    # only the product's own shortlists are cut where every figure is taken at the size shipped
+    (kept_g, kept_s), both = ranking.cut_shortlists([g, s], logits | s_logits, 2)
+    assert len(kept_g.texts) == 2 and kept_s is s and command.group_key(kept_g) in both
+
+
+def test_the_shortlist_is_the_smallest_that_loses_no_answer_on_any_data_set():
+    # "words": the right sentence is the lexical third; "meaning": it is first everywhere
+    words = [_ranked("covidqa", f"w{i}", [0.0, 0.0, 3.0], [0.0] * 3, [0, 0, 1], lexical=[3.0, 2.0, 1.0])
+             for i in range(4)]
+    meaning = [_ranked("selqa", f"m{i}", [3.0, 0.0, 0.0], [0.9, 0.1, 0.0], [1, 0, 0]) for i in range(4)]
+    sets = {name: ([g for g, _ in rows], {k: v for _, lg in rows for k, v in lg.items()})
+            for name, rows in (("covidqa", words), ("selqa", meaning))}
+    by_size = ranking.ranking_by_size(sets, {}, (1, 2, 3))
+    assert by_size["covidqa"][2]["ranking_first"] == 0.0 and by_size["covidqa"][3]["ranking_first"] == 1.0
+    assert by_size["selqa"][1]["ranking_first"] == 1.0
+    assert ranking.choose_shortlist(by_size, 0.002) == 3
+    assert ranking.choose_shortlist({"selqa": by_size["selqa"]}, 0.002) == 1
+
+
 def test_the_lexical_weight_of_covidqa_is_cross_fitted_on_its_other_folds():
     rows = [_ranked("covidqa", f"q{i}", [1.0, 0.0], [0.0, 0.0], [0, 1], lexical=[0.0, 1.0]) for i in range(4)]
     groups = [g for g, _ in rows]

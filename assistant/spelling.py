@@ -105,7 +105,7 @@ class SpellingCorrector:
         if word in self.known or word in stop_words() or word in _CONTRACTIONS:
             return None
         stems = tokenize(word)
-        if all(self.indexed(t) for t in stems) or all(self.indexed(t) or t in self.known_stems for t in stems):
+        if all(self.indexed(t) or t in self.known_stems for t in stems):
             return None
         if word in self._seen:
             return self._seen[word]
@@ -136,14 +136,20 @@ def article_words(texts: Iterable[str]) -> Counter:
 def for_version(version, indexed: Callable[[str], bool], model: str) -> SpellingCorrector:
     """The corrector of an index version: its articles' words (titles included), counted on first use,
     and the whole words of ``model``'s vocabulary as the words never corrected."""
+    articles = list(version.articles.values())
+    return SpellingCorrector(lambda: article_words(f"{a.title}\n{a.text}" for a in articles), indexed,
+                             known_words(model))
+
+
+def known_words(model: str) -> frozenset[str]:
+    """The words never corrected: the whole words of ``model``'s vocabulary (``model_words``), none when
+    the model is not a local directory."""
     from ingest.embed import resolve_model_path
 
-    articles = list(version.articles.values())
     try:
-        known = model_words(resolve_model_path(model))
+        return model_words(resolve_model_path(model))
     except Exception:  # noqa: BLE001 - a model that is not a local directory: no word list to spare
-        known = frozenset()
-    return SpellingCorrector(lambda: article_words(f"{a.title}\n{a.text}" for a in articles), indexed, known)
+        return frozenset()
 
 
 @lru_cache(maxsize=4)

@@ -22,7 +22,7 @@ import random
 import re
 from pathlib import Path
 
-from assistant.spelling import SpellingCorrector, article_words, model_words
+from assistant.spelling import SpellingCorrector, article_words, known_words
 from evaluation.precision import compare
 from ingest.config import Config
 from ingest.lexical import tokenize
@@ -75,10 +75,8 @@ def unchanged(corrector: SpellingCorrector, questions: list[str], examples: int 
 
 def corrector_over(texts: list[str], model: str) -> SpellingCorrector:
     """A corrector over ``texts`` alone (the SelQA and XQuAD rows: no index, their own texts)."""
-    from ingest.embed import resolve_model_path
-
     stems = {t for text in texts for t in tokenize(text)}
-    return SpellingCorrector(article_words(texts), stems.__contains__, model_words(resolve_model_path(model)))
+    return SpellingCorrector(article_words(texts), stems.__contains__, known_words(model))
 
 
 def selqa_texts(path: Path) -> tuple[list[str], list[str]]:

@@ -21,7 +21,7 @@ import numpy as np
 
 from assistant.abstain import abstain_signals
 from assistant.sentence_scorer import SENTENCE_FEATURES
-from training.selector import auc
+from training.selector_figures import auc
 
 
 def case_rows(assistant, cases: list[dict]) -> list[dict]:

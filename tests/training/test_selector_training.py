@@ -7,6 +7,7 @@ import pytest
 
 from evaluation.answer_sets import Group, selqa_groups, xquad_groups
 from training import selector as command
+from training import selector_figures as held
 from training import selector_ranking as ranking
 from training.selector_train import pairs_of, score_groups, train
 
@@ -60,9 +61,9 @@ def test_calibration_is_monotone_and_weighs_each_data_set_alike():
             + [(float(x), False, "big") for x in rng.normal(-2, 1, 900)])
     rows += ([(float(x), True, "small") for x in rng.normal(1, 1, 30)]
              + [(float(x), False, "small") for x in rng.normal(-1, 1, 30)])
-    a, b = command.fit_calibration(rows)
-    assert a > 0 and command.probability(3.0, (a, b)) > 0.9 and command.probability(-3.0, (a, b)) < 0.1
-    assert abs(command.probability(0.0, (a, b)) - 0.5) < 0.1  # classes weigh the same: the midpoint is ~0
+    a, b = held.fit_calibration(rows)
+    assert a > 0 and held.probability(3.0, (a, b)) > 0.9 and held.probability(-3.0, (a, b)) < 0.1
+    assert abs(held.probability(0.0, (a, b)) - 0.5) < 0.1  # classes weigh the same: the midpoint is ~0
 
 
 def test_each_data_set_is_abstained_on_with_a_calibration_fitted_on_the_others():
@@ -71,9 +72,9 @@ def test_each_data_set_is_abstained_on_with_a_calibration_fitted_on_the_others()
             + [(float(x), False, "a") for x in rng.normal(-2, 1, 300)]
             + [(float(x), True, "b") for x in rng.normal(10, 1, 300)]
             + [(float(x), False, "b") for x in rng.normal(6, 1, 300)])
-    out = command.calibration_leave_one_out(rows)
+    out = held.calibration_leave_one_out(rows)
     assert set(out) == {"a", "b"}
-    assert out["b"]["calibration"] == command.fit_calibration([r for r in rows if r[2] == "a"])
+    assert out["b"]["calibration"] == held.fit_calibration([r for r in rows if r[2] == "a"])
     assert out["b"]["abstains_answered"] == 0.0 and out["b"]["abstains_unanswered"] < 0.01  # a's scale answers all
     assert out["a"]["abstains_answered"] > 0.99 and out["a"]["abstains_unanswered"] == 1.0  # b's refuses all
 
@@ -83,9 +84,9 @@ def test_figures_count_abstentions_as_misses_for_the_reader():
               Group("covidqa", "a", "q2", ["x", "y"], np.array([0, 1], bool)),
               Group("covidqa", "a", "q3", ["x", "y"], np.array([1, 0], bool)),
               Group("covidqa", "a", "q4", ["x", "y"], np.zeros(2, bool), kind="without_article")]
-    logits = {command.group_key(groups[0]): [3.0, 0.0], command.group_key(groups[1]): [1.0, 0.5],
-              command.group_key(groups[2]): [-5.0, -9.0], command.group_key(groups[3]): [-4.0, -6.0]}
-    out = command.figures(groups, logits, (1.0, 0.0), margin=1.0)
+    logits = {ranking.group_key(groups[0]): [3.0, 0.0], ranking.group_key(groups[1]): [1.0, 0.5],
+              ranking.group_key(groups[2]): [-5.0, -9.0], ranking.group_key(groups[3]): [-4.0, -6.0]}
+    out = held.figures(groups, logits, (1.0, 0.0), margin=1.0)
     assert out["ranking_first"] == pytest.approx(2 / 3, abs=1e-3) and out["ranking_any"] == 1.0
     assert out["abstains_answerable"] == pytest.approx(1 / 3, abs=1e-3)  # q3: P = sigmoid(-5) < 0.5
     assert out["answer_first"] == pytest.approx(1 / 3, abs=1e-3) and out["answer_any"] == pytest.approx(2 / 3, abs=1e-3)
@@ -100,19 +101,19 @@ def test_the_lexical_abstention_is_scored_on_the_same_ranking_where_the_groups_c
                     meta={"lexical_abstains": refuses, "lexical_confidence": 0.0})
               for i, (gold, kind, refuses) in enumerate(zip(([1, 0], [1, 0], [0, 1], [0, 0]),
                                                             ("answerable",) * 3 + ("without_article",), said))]
-    logits = {command.group_key(g): [2.0, 0.0] for g in groups}  # the first sentence ranks first everywhere
-    out = command.figures(groups, logits, (1.0, 0.0), margin=1.0)
+    logits = {ranking.group_key(g): [2.0, 0.0] for g in groups}  # the first sentence ranks first everywhere
+    out = held.figures(groups, logits, (1.0, 0.0), margin=1.0)
     assert out["lexical_abstention_abstains_answerable"] == pytest.approx(1 / 3, abs=1e-3)
     assert out["lexical_abstention_answer_first"] == pytest.approx(1 / 3, abs=1e-3)  # q1 refused, q2 ranked wrong
     assert out["lexical_abstention_abstains_without_article"] == 1.0
     bare = [Group(g.dataset, g.article, g.question, g.texts, g.gold, kind=g.kind) for g in groups]
-    assert not any(k.startswith("lexical_") for k in command.figures(bare, logits, (1.0, 0.0), margin=1.0))
+    assert not any(k.startswith("lexical_") for k in held.figures(bare, logits, (1.0, 0.0), margin=1.0))
 
 
 def _ranked(dataset, question, logits, bm25, gold, lexical=None):
     meta = {"bm25": bm25, "dense": [0.0] * len(bm25)} | ({"lexical": lexical} if lexical else {})
     g = Group(dataset, question, question, [f"t{i}" for i in range(len(bm25))], np.array(gold, bool), meta=meta)
-    return g, {command.group_key(g): logits}
+    return g, {ranking.group_key(g): logits}
 
 
 def test_the_ranking_weights_are_chosen_on_held_out_sets_and_judged_where_they_were_not_chosen():
@@ -137,14 +138,14 @@ def test_a_shorter_shortlist_keeps_the_lexical_best_and_loses_what_lay_beyond():
                         lexical=[3.0, 2.0, 1.0])
     (short,), kept = ranking.shortened([g], logits, 2)
     assert short.texts == g.texts[:2] and list(short.gold) == [False, False] and short.meta["lexical"] == [3.0, 2.0]
-    assert kept[command.group_key(short)] == [0.0, 1.0] and len(short.meta["bm25"]) == 2 and len(g.texts) == 3
+    assert kept[ranking.group_key(short)] == [0.0, 1.0] and len(short.meta["bm25"]) == 2 and len(g.texts) == 3
     # SelQA has no lexical score: it is cut by BM25 within its candidates
     s, s_logits = _ranked("selqa", "q", [0.0, 9.0, 1.0], [0.1, 0.2, 0.9], [0, 1, 0])
     (cut,), cut_logits = ranking.shortened([s], s_logits, 2)
-    assert cut.texts == ["t2", "t1"] and cut_logits[command.group_key(cut)] == [1.0, 9.0] and list(cut.gold) == [0, 1]
+    assert cut.texts == ["t2", "t1"] and cut_logits[ranking.group_key(cut)] == [1.0, 9.0] and list(cut.gold) == [0, 1]
     # only the product's own shortlists are cut where every figure is taken at the size shipped
     (kept_g, kept_s), both = ranking.cut_shortlists([g, s], logits | s_logits, 2)
-    assert len(kept_g.texts) == 2 and kept_s is s and command.group_key(kept_g) in both
+    assert len(kept_g.texts) == 2 and kept_s is s and ranking.group_key(kept_g) in both
 
 
 def test_the_shortlist_is_the_smallest_that_loses_no_answer_on_any_data_set():
@@ -172,8 +173,8 @@ def test_the_lexical_weight_of_covidqa_is_cross_fitted_on_its_other_folds():
 
 
 def test_separability_is_the_share_of_pairs_ordered_right():
-    assert command.auc([3.0, 2.0], [1.0, 0.0]) == 1.0 and command.auc([0.0], [1.0]) == 0.0
-    assert command.auc([1.0, 1.0], [1.0, 1.0]) == 0.5
+    assert held.auc([3.0, 2.0], [1.0, 0.0]) == 1.0 and held.auc([0.0], [1.0]) == 0.0
+    assert held.auc([1.0, 1.0], [1.0, 1.0]) == 0.5
 
 
 @pytest.mark.slow

@@ -18,12 +18,13 @@ def dense(cands, rows) -> list[float]:
 
 
 def lexical_abstention(h, q, cands, lexical) -> dict:
-    """The product's lexical abstention (``assistant.abstain``) on this shortlist: its confidence, and
-    whether it refuses."""
+    """The product's lexical abstention (``assistant.abstain``) on this shortlist: its confidence, whether
+    it refuses, and the best cosine of any candidate (what its ``dense_accept`` clause reads)."""
     from assistant.abstain import AbstainPolicy
 
     policy, signals = AbstainPolicy(), h.signals(q, cands, lexical)
-    return {"lexical_confidence": round(policy.confidence(signals), 4), "lexical_abstains": bool(policy(signals))}
+    return {"lexical_confidence": round(policy.confidence(signals), 4), "lexical_abstains": bool(policy(signals)),
+            "best_dense": round(signals.best_dense, 4)}
 
 
 def covidqa_groups(h, negatives: bool = True, shortlist: int = SHORTLIST) -> list[Group]:

@@ -25,12 +25,12 @@ import numpy as np
 
 from training import data as d
 from training.abstain_fit import NEGATIVE_COSTS, ONE_ARTICLE_RECALL
-from training.selector_figures import auc
+from training.selector_figures import THRESHOLD, auc
 from training.selector_ranking import _mean, cut_shortlists, evidence, group_key, picks, ranking_scores
 
 FEATURES = ("evidence", "lexical")
 ONE_ARTICLE = "one_article"
-THRESHOLD = 0.5
+ONE_ARTICLE_RUN = "without_covidqa_one_article"  # its logits, kept beside the selector runs'
 
 
 def one_article_groups(corpora, shortlist: int) -> list[d.Group]:
@@ -39,7 +39,6 @@ def one_article_groups(corpora, shortlist: int) -> list[d.Group]:
     from assistant.fusion import WeightedFusion
     from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
     from assistant.sentence_scorer import SentenceScorer
-    from training.data import dense, lexical_abstention
 
     out = []
     for h in corpora.harnesses:
@@ -47,18 +46,9 @@ def one_article_groups(corpora, shortlist: int) -> list[d.Group]:
         scorer = SentenceScorer(chunks=len(h.version.chunks))
         for q in h.data:
             scores, rows = h.retrieve(q, WeightedFusion(), DEFAULT_SENTENCE_WEIGHT)
-            cands = h.candidates_for(q, scores, rows, 5)
-            if not len(cands.keys):
-                continue
-            own = q.target.item.article == article
-            lexical = scorer(cands)
-            top = np.argsort(-lexical, kind="stable")[:shortlist]
-            gold = h.hits(q, cands)[top] if own else np.zeros(len(top), bool)
-            out.append(d.Group(ONE_ARTICLE, q.target.item.article, q.target.item.question,
-                               [cands.texts[i] for i in top], gold, kind="answerable" if own else "other_article",
-                               meta={"lexical": lexical[top].astype(float).tolist(), "dense": dense(cands, top),
-                                     "corpus": article, **lexical_abstention(h, q, cands, lexical)}))
-    return out
+            kind = "answerable" if q.target.item.article == article else "other_article"
+            out.append(d.shortlist_group(h, q, scores, rows, scorer, shortlist, ONE_ARTICLE, kind, corpus=article))
+    return [g for g in out if g is not None]
 
 
 def feature_rows(groups: list[d.Group], logits: dict, weights: dict) -> np.ndarray:
@@ -88,6 +78,12 @@ def confidence(x: np.ndarray, params: dict) -> np.ndarray:
     return params["bias"] + sum(params[name] * x[:, i] for i, name in enumerate(FEATURES))
 
 
+def refuses(z: np.ndarray, best_dense: np.ndarray, dense_accept: float) -> np.ndarray:
+    """As the lexical abstention decides: below the balance point, unless a sentence is as close in
+    meaning as ``dense_accept``."""
+    return (z < 0) & (best_dense < dense_accept)
+
+
 def choose(x: np.ndarray, answerable: np.ndarray, cells: np.ndarray, best_dense: np.ndarray,
            dense_accept: float) -> tuple[float, dict]:
     """The lexical abstention's rule (``training.abstain_fit``): the smallest one-article negative cost
@@ -95,7 +91,7 @@ def choose(x: np.ndarray, answerable: np.ndarray, cells: np.ndarray, best_dense:
     negatives = (cells == ONE_ARTICLE) & ~answerable
     for cost in NEGATIVE_COSTS:
         params = fit(x, answerable, cells, cost)
-        refused = (confidence(x[negatives], params) < 0) & (best_dense[negatives] < dense_accept)
+        refused = refuses(confidence(x[negatives], params), best_dense[negatives], dense_accept)
         if not negatives.any() or refused.mean() >= ONE_ARTICLE_RECALL:
             break
     return cost, params
@@ -157,9 +153,6 @@ def one_article_logits(groups: list[d.Group], model_dir: Path, path: Path | None
     return logits
 
 
-ONE_ARTICLE_RUN = "without_covidqa_one_article"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True, help="an index of the 98 COVID-QA articles")
@@ -200,7 +193,8 @@ def main() -> None:
     groups = full + one
     add_cheap_scores(groups, load_query_encoder(Config(), index_root=args.index))
     x = feature_rows(groups, logits, weights)
-    answerable = np.array([g.kind == "answerable" for g in groups])
+    kinds = np.array([g.kind for g in groups])
+    answerable = kinds == "answerable"
     cells = np.array([ONE_ARTICLE if g.dataset == ONE_ARTICLE else "full" for g in groups])
     folds = np.array([(fold_of[g.meta["corpus"]], fold_of[g.article]) if g.dataset == ONE_ARTICLE
                       else (g.fold, g.fold) for g in groups])
@@ -217,10 +211,10 @@ def main() -> None:
     decisions = {"lexical": np.array([g.meta["lexical_abstains"] for g in groups]),
                  "selector_shipped_calibration": np.array([probability(v, calibration) < THRESHOLD for v in x[:, 0]]),
                  "selector_refitted": own < THRESHOLD,
-                 "combined": (combined < 0) & (best_dense < dense_accept)}
+                 "combined": refuses(combined, best_dense, dense_accept)}
     scores = {"lexical": x[:, 1], "selector_evidence": x[:, 0], "combined": combined}
     cost, params = choose(x, answerable, cells, best_dense, dense_accept)
-    report = {"rows": {cell: {k: int(((cells == cell) & (np.array([g.kind for g in groups]) == k)).sum())
+    report = {"rows": {cell: {k: int(((cells == cell) & (kinds == k)).sum())
                               for k in ("answerable", "without_article", "off_topic", "other_article")}
                        for cell in ("full", ONE_ARTICLE)},
               "out_of_fold": {cell: figures([g for g, c in zip(groups, cells) if c == cell], logits, weights, margin,

@@ -7,7 +7,7 @@ import numpy as np
 from evaluation.answer_sets import FOLDS, SHORTLIST, Group, assign_folds, digest, selqa_groups, xquad_groups
 
 __all__ = ["FOLDS", "SHORTLIST", "Group", "assign_folds", "covidqa_groups", "digest",
-           "selqa_groups", "xquad_groups"]
+           "selqa_groups", "shortlist_group", "xquad_groups"]
 
 
 def dense(cands, rows) -> list[float]:
@@ -40,19 +40,26 @@ def covidqa_groups(h, negatives: bool = True, shortlist: int = SHORTLIST) -> lis
     for q in h.data:
         item = q.target.item
         scores, rows = h.retrieve(q, fusion, DEFAULT_SENTENCE_WEIGHT)
-        for kind, keep in (("answerable", rows),
-                           ("without_article", [r for r in rows if h.version.chunks[r].article_id != item.article])):
-            if kind != "answerable" and not negatives:
-                continue
-            cands = h.candidates_for(q, scores, keep, 5)
-            if not len(cands.keys):
-                continue
-            lexical = scorer(cands)
-            top = np.argsort(-lexical, kind="stable")[:shortlist]
-            hits = h.hits(q, cands)[top] if kind == "answerable" else np.zeros(len(top), bool)
-            if kind == "answerable" and q.target.span is None:
-                continue
-            out.append(Group("covidqa", item.article, item.question, [cands.texts[i] for i in top], hits, kind=kind,
-                             meta={"lexical": lexical[top].astype(float).tolist(), "dense": dense(cands, top),
-                                   **lexical_abstention(h, q, cands, lexical)}))
-    return assign_folds(out)
+        if q.target.span is not None:
+            out.append(shortlist_group(h, q, scores, rows, scorer, shortlist, "covidqa", "answerable"))
+        if negatives:
+            others = [r for r in rows if h.version.chunks[r].article_id != item.article]
+            out.append(shortlist_group(h, q, scores, others, scorer, shortlist, "covidqa", "without_article"))
+    return assign_folds([g for g in out if g is not None])
+
+
+def shortlist_group(h, q, scores, rows: list[int], scorer, shortlist: int, dataset: str, kind: str,
+                    **meta) -> Group | None:
+    """Question ``q`` as the product reads it from the chunks ``rows`` (retrieval ``scores``): the lexical
+    scorer's top ``shortlist`` sentences of the best 5, with their lexical scores, cosines and the lexical
+    abstention's call (``meta`` adds to them); gold only for ``kind = "answerable"``. None without candidates."""
+    cands = h.candidates_for(q, scores, rows, 5)
+    if not len(cands.keys):
+        return None
+    lexical = scorer(cands)
+    top = np.argsort(-lexical, kind="stable")[:shortlist]
+    gold = h.hits(q, cands)[top] if kind == "answerable" else np.zeros(len(top), bool)
+    item = q.target.item
+    return Group(dataset, item.article, item.question, [cands.texts[i] for i in top], gold, kind=kind,
+                 meta={"lexical": lexical[top].astype(float).tolist(), "dense": dense(cands, top), **meta,
+                       **lexical_abstention(h, q, cands, lexical)})

@@ -66,6 +66,11 @@ def _other_texts(pool: dict, key, rng: random.Random, limit: int = SHORTLIST) ->
     return pool[rng.choice(sorted(others))][:limit]
 
 
+def previous_of(texts: list[str]) -> dict:
+    """``meta`` for sentences in their text's order: each one's previous sentence (the first has none)."""
+    return {"previous": [""] + list(texts[:-1])}
+
+
 def selqa_groups(path: Path, split: str = "dev", negatives: bool = True, seed: int = 0) -> list[Group]:
     """SelQA ``split`` ("dev" trains, "test" is for figures only)."""
     file = Path(path) / f"selqa-ass-{split}.json"
@@ -77,11 +82,12 @@ def selqa_groups(path: Path, split: str = "dev", negatives: bool = True, seed: i
         gold = np.zeros(len(r["candidates"]), dtype=bool)
         gold[[i for i in r["answers"] if i < len(gold)]] = True
         out.append(Group("selqa", r["article"], r["question"], list(r["candidates"]), gold,
-                         paraphrase=bool(r.get("is_paraphrase"))))
+                         paraphrase=bool(r.get("is_paraphrase")), meta=previous_of(r["candidates"])))
         other = _other_texts(pool, (r["article"], r["section"]), rng) if negatives else None
         if other:
             out.append(Group("selqa", r["article"], r["question"], other, np.zeros(len(other), bool),
-                             kind="without_article", paraphrase=bool(r.get("is_paraphrase"))))
+                             kind="without_article", paraphrase=bool(r.get("is_paraphrase")),
+                             meta=previous_of(other)))
     return assign_folds(out)
 
 
@@ -106,9 +112,9 @@ def xquad_groups(path: Path, negatives: bool = True, seed: int = 0) -> list[Grou
             gold = np.array([s.start <= start < s.end or (start < s.start and end > s.start) for s in sentences])
             if not gold.any():
                 continue
-            out.append(Group("xquad", key[0], qa["question"], texts, gold))
+            out.append(Group("xquad", key[0], qa["question"], texts, gold, meta=previous_of(texts)))
             other = _other_texts(pool, key, rng) if negatives else None
             if other:
                 out.append(Group("xquad", key[0], qa["question"], other, np.zeros(len(other), bool),
-                                 kind="without_article"))
+                                 kind="without_article", meta=previous_of(other)))
     return assign_folds(out)

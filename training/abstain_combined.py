@@ -135,24 +135,6 @@ def figures(groups, logits, weights, margin, decisions: dict[str, np.ndarray], s
     return out
 
 
-def one_article_logits(groups: list[d.Group], model_dir: Path, path: Path | None) -> dict:
-    """The selector trained without COVID-QA (saved in ``model_dir``) on the one-article shortlists, kept
-    in ``path`` beside the runs' logits."""
-    from ingest import selector
-    from training.selector import SETTINGS, stored
-    from training.selector_train import score_groups
-
-    cached = stored(path, ONE_ARTICLE_RUN) or {}
-    if all(group_key(g) in cached for g in groups):
-        return cached
-    model, _ = selector.load(model_dir)
-    logits = {group_key(g): v.astype(float).round(4).tolist() for g, v in zip(groups, score_groups(model, groups))}
-    if path is not None:
-        with path.open("a", encoding="utf-8") as out:
-            out.write(json.dumps({"run": ONE_ARTICLE_RUN, "settings": SETTINGS, "logits": logits}) + "\n")
-    return logits
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True, help="an index of the 98 COVID-QA articles")
@@ -170,7 +152,7 @@ def main() -> None:
     from ingest import selector
     from ingest.config import Config, cache_root
     from training.one_article import OneArticleCorpora
-    from training.selector import load_groups, run_logits, runs
+    from training.selector import load_groups, run_logits, runs, saved_model_logits
     from training.selector_figures import fit_calibration, probability
     from training.selector_ranking import add_cheap_scores
 
@@ -189,7 +171,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="verbatim-one-article-") as work:
         corpora = OneArticleCorpora.build(h, CovidQA.load(args.data / "covidqa" / "covidqa.json"), Config(), Path(work))
         one = one_article_groups(corpora, shipped["shortlist"])
-    logits |= one_article_logits(one, model_dir, args.logits)
+    logits |= saved_model_logits(ONE_ARTICLE_RUN, one, model_dir, args.logits)
     groups = full + one
     add_cheap_scores(groups, load_query_encoder(Config(), index_root=args.index))
     x = feature_rows(groups, logits, weights)

@@ -17,6 +17,13 @@ def dense(cands, rows) -> list[float]:
     return cands.features[rows, SENTENCE_FEATURES.index("dense")].astype(float).tolist()
 
 
+def previous(cands, rows) -> list[str]:
+    """The sentence before each shortlisted one in its chunk, as the product finds it among the candidates
+    ("" for a chunk's first sentence)."""
+    text = dict(zip(cands.keys, cands.texts))
+    return [text.get((cands.keys[i][0], cands.keys[i][1] - 1), "") for i in rows]
+
+
 def lexical_abstention(h, q, cands, lexical) -> dict:
     """The product's lexical abstention (``assistant.abstain``) on this shortlist: its confidence, whether
     it refuses, and the best cosine of any candidate (what its ``dense_accept`` clause reads)."""
@@ -61,5 +68,6 @@ def shortlist_group(h, q, scores, rows: list[int], scorer, shortlist: int, datas
     gold = h.hits(q, cands)[top] if kind == "answerable" else np.zeros(len(top), bool)
     item = q.target.item
     return Group(dataset, item.article, item.question, [cands.texts[i] for i in top], gold, kind=kind,
-                 meta={"lexical": lexical[top].astype(float).tolist(), "dense": dense(cands, top), **meta,
+                 meta={"lexical": lexical[top].astype(float).tolist(), "dense": dense(cands, top),
+                       "previous": previous(cands, top), **meta,
                        **lexical_abstention(h, q, cands, lexical)})

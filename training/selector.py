@@ -1,6 +1,7 @@
 """Train the answer selector on COVID-QA, SelQA and XQuAD; measure it leave-one-dataset-out; ship it.
 
     python -m training.selector --index DIR [--data ../shared/data] [--logits FILE] [--save]
+                                [--runs NAME ...] [--epochs N] [--context]
 
 DIR is an index of the 98 COVID-QA articles (as ``verbatim bench covidqa`` builds it). Runs, each a
 selector trained from the packaged MiniLM with the same seed and settings:
@@ -107,6 +108,7 @@ def off_topic_shortlists(h, questions: list[str], dataset: str) -> list[d.Group]
         top = np.argsort(-lexical, kind="stable")[:d.SHORTLIST]
         out.append(d.Group(dataset, "", text, [cands.texts[i] for i in top], np.zeros(len(top), bool),
                            kind="off_topic", meta={"asked_of": "covidqa", "dense": d.dense(cands, top),
+                                                   "previous": d.previous(cands, top),
                                                    **d.lexical_abstention(h, q, cands, lexical)}))
     return out
 
@@ -159,17 +161,37 @@ def run_logits(name: str, train_groups, eval_groups, path: Path | None, save_to:
                   file=sys.stderr, flush=True)
     started = time.perf_counter()
     print(f"{name}: training on {len(train_groups)} groups", file=sys.stderr, flush=True)
-    model = train(train_groups, SETTINGS["frozen"], SETTINGS["epochs"], SETTINGS["negatives"], SETTINGS["seed"])
+    context = SETTINGS.get("context") == "previous"
+    model = train(train_groups, SETTINGS["frozen"], SETTINGS["epochs"], SETTINGS["negatives"], SETTINGS["seed"],
+                  context=context)
     if save_to is not None:
         from ingest import selector
 
-        selector.save(model, save_to, {})
+        selector.save(model, save_to, {k: SETTINGS[k] for k in ("context",) if k in SETTINGS})
     logits = {group_key(g): v.astype(float).round(4).tolist()
-              for g, v in zip(eval_groups, score_groups(model, eval_groups))}
+              for g, v in zip(eval_groups, score_groups(model, eval_groups, context=context))}
     print(f"{name}: {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)
     if path is not None:
         with path.open("a", encoding="utf-8") as out:
             out.write(json.dumps({"run": name, "settings": SETTINGS, "logits": logits}) + "\n")
+    return logits
+
+
+def saved_model_logits(run: str, groups: list[d.Group], model_dir: Path, path: Path | None) -> dict:
+    """{group key: logits} for ``groups`` from the selector saved in ``model_dir`` (a run's model kept by
+    ``run_logits``), kept in ``path`` under ``run`` and reused."""
+    from ingest import selector
+
+    cached = stored(path, run) or {}
+    if all(group_key(g) in cached for g in groups):
+        return cached
+    model, _ = selector.load(model_dir)
+    context = SETTINGS.get("context") == "previous"
+    logits = {group_key(g): v.astype(float).round(4).tolist()
+              for g, v in zip(groups, score_groups(model, groups, context=context))}
+    if path is not None:
+        with path.open("a", encoding="utf-8") as out:
+            out.write(json.dumps({"run": run, "settings": SETTINGS, "logits": logits}) + "\n")
     return logits
 
 
@@ -189,7 +211,13 @@ def main() -> None:
     parser.add_argument("--runs", nargs="*", help="only these runs (default: all)")
     parser.add_argument("--epochs", type=int, help="train this many epochs instead of the shipped setting "
                         "(an experiment: not with --save, which ships the settings in this module)")
+    parser.add_argument("--context", action="store_true", help="the model reads each sentence with the one "
+                        "before it (an experiment: not with --save)")
     args = parser.parse_args()
+    if args.context:
+        if args.save:
+            parser.error("--context is an experiment and cannot be combined with --save")
+        SETTINGS["context"] = "previous"
     if args.epochs is not None:
         if args.save or args.epochs < 1:
             parser.error("--epochs takes a whole number >= 1 and cannot be combined with --save")

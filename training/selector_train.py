@@ -15,8 +15,24 @@ import numpy as np
 
 from training.data import Group
 
+CONTEXT_MARK = " [SEP] "
 
-def pairs_of(group: Group, rng: random.Random, negatives: int) -> tuple[list[str], list[float]]:
+
+def reading(sentence: str, previous: str = "") -> str:
+    """The context experiment's candidate (``training.context_check``): the sentence, then the sentence
+    before it in its article (empty: none), so that the cut at the pair's length takes the context first."""
+    return f"{sentence}{CONTEXT_MARK}{previous}" if previous else sentence
+
+
+def inputs(group: Group, context: bool) -> list[str]:
+    """What the model reads of each candidate: the sentence, with its previous one when ``context``."""
+    if not context:
+        return group.texts
+    before = group.meta.get("previous") or [""] * len(group.texts)
+    return [reading(t, p) for t, p in zip(group.texts, before)]
+
+
+def pairs_of(group: Group, rng: random.Random, negatives: int, context: bool = False) -> tuple[list[str], list[float]]:
     """The texts one step trains on (gold first when there is one) and their targets."""
     gold = list(np.flatnonzero(group.gold))
     wrong = list(np.flatnonzero(~group.gold))
@@ -27,11 +43,12 @@ def pairs_of(group: Group, rng: random.Random, negatives: int) -> tuple[list[str
         rng.shuffle(tail)
         wrong = head + tail
     chosen = ([rng.choice(gold)] if gold else []) + wrong[:negatives]
-    return [group.texts[i] for i in chosen], [1.0] * bool(gold) + [0.0] * len(chosen[bool(gold):])
+    texts = inputs(group, context)
+    return [texts[i] for i in chosen], [1.0] * bool(gold) + [0.0] * len(chosen[bool(gold):])
 
 
 def train(groups: list[Group], frozen: int = 2, epochs: int = 1, negatives: int = 3, seed: int = 0,
-          log_every: int = 500):
+          log_every: int = 500, context: bool = False):
     """A fresh selector trained on ``groups`` -> module in eval mode."""
     import torch
 
@@ -56,7 +73,7 @@ def train(groups: list[Group], frozen: int = 2, epochs: int = 1, negatives: int 
         rng.shuffle(order)
         for i in order:
             g = groups[i]
-            texts, targets = pairs_of(g, rng, negatives)
+            texts, targets = pairs_of(g, rng, negatives, context)
             logits = model.score(g.question, texts)
             loss = bce(logits, torch.tensor(targets))
             if targets[0] == 1.0 and len(texts) > 1:
@@ -71,13 +88,14 @@ def train(groups: list[Group], frozen: int = 2, epochs: int = 1, negatives: int 
     return model.eval()
 
 
-def score_groups(model, groups: list[Group], batch: int = 32) -> list[np.ndarray]:
+def score_groups(model, groups: list[Group], batch: int = 32, context: bool = False) -> list[np.ndarray]:
     """The trained module's logit for every text of every group."""
     import torch
 
     out = []
     with torch.no_grad():
         for g in groups:
-            logits = [model.score(g.question, g.texts[i:i + batch]).numpy() for i in range(0, len(g.texts), batch)]
+            texts = inputs(g, context)
+            logits = [model.score(g.question, texts[i:i + batch]).numpy() for i in range(0, len(texts), batch)]
             out.append(np.concatenate(logits) if logits else np.zeros(0, np.float32))
     return out

@@ -84,6 +84,7 @@ def main() -> None:
     selqa_test = [g for g in groups["selqa_test"] if g.answerable]
     cases = [c for c in (json.loads(line) for line in args.cases.read_text(encoding="utf-8").splitlines()
                          if line.strip()) if c.get("kind") in ("answer", "abstain") and "question" in c]
+    sample = Assistant.from_index(args.sample_index)
     report, base = {}, dict(runs_module.SETTINGS)
     for name, extra in READINGS.items():
         runs_module.SETTINGS.clear()
@@ -97,10 +98,7 @@ def main() -> None:
         report[name] = {"covidqa_first": first(covid, logits), "covidqa_separability": separability(covid, logits),
                         "selqa_test_first": first(selqa_test, logits),
                         "selqa_test_first_paraphrased": first([g for g in selqa_test if g.paraphrase], logits),
-                        "sample_first": sample_first(Assistant.from_index(args.sample_index), cases, model,
-                                                     bool(extra))}
-    runs_module.SETTINGS.clear()
-    runs_module.SETTINGS.update(base)
+                        "sample_first": sample_first(sample, cases, model, bool(extra))}
     print(json.dumps(report, indent=1))
 
 

@@ -137,6 +137,11 @@ def runs(groups: dict[str, list[d.Group]]) -> dict[str, tuple[list[d.Group], lis
     return out
 
 
+def reads_context() -> bool:
+    """Whether the runs' model reads each sentence with its previous one (``--context``)."""
+    return SETTINGS.get("context") == "previous"
+
+
 def stored(path: Path | None, run: str) -> dict | None:
     """The run's kept logits (the last kept for these settings), or None."""
     if path is None or not path.is_file():
@@ -161,7 +166,7 @@ def run_logits(name: str, train_groups, eval_groups, path: Path | None, save_to:
                   file=sys.stderr, flush=True)
     started = time.perf_counter()
     print(f"{name}: training on {len(train_groups)} groups", file=sys.stderr, flush=True)
-    context = SETTINGS.get("context") == "previous"
+    context = reads_context()
     model = train(train_groups, SETTINGS["frozen"], SETTINGS["epochs"], SETTINGS["negatives"], SETTINGS["seed"],
                   context=context)
     if save_to is not None:
@@ -186,9 +191,8 @@ def saved_model_logits(run: str, groups: list[d.Group], model_dir: Path, path: P
     if all(group_key(g) in cached for g in groups):
         return cached
     model, _ = selector.load(model_dir)
-    context = SETTINGS.get("context") == "previous"
     logits = {group_key(g): v.astype(float).round(4).tolist()
-              for g, v in zip(groups, score_groups(model, groups, context=context))}
+              for g, v in zip(groups, score_groups(model, groups, context=reads_context()))}
     if path is not None:
         with path.open("a", encoding="utf-8") as out:
             out.write(json.dumps({"run": run, "settings": SETTINGS, "logits": logits}) + "\n")

@@ -43,7 +43,7 @@ class BenchResult:
 
 
 def cache_dir(dataset: CovidQA, config: Config) -> Path:
-    return cache_root() / f"covidqa-{dataset.digest[:12]}-{config.chunk_words}w"
+    return cache_root() / f"{dataset.name}-{dataset.digest[:12]}-{config.chunk_words}w"
 
 
 def build_index(dataset: CovidQA, config: Config, progress: bool = False) -> tuple[Path, dict]:

@@ -32,6 +32,7 @@ class CovidQA:
     articles: dict[str, str]
     questions: list[QAItem]
     digest: str  # sha256 of the data file, for caches
+    name: str = "covidqa"  # which data set, for caches (``evaluation.qa_corpora`` makes others of this shape)
 
     @classmethod
     def load(cls, path: Path) -> CovidQA:

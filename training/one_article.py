@@ -45,12 +45,16 @@ class OneArticleCorpora:
 
     @classmethod
     def build(cls, full: Harness, dataset: CovidQA, config: Config, work: Path, seed: int = 0,
-              subsets: SubsetIndexes | None = None) -> OneArticleCorpora:
+              subsets: SubsetIndexes | None = None, articles: int | None = None) -> OneArticleCorpora:
+        """``articles``: build only this many one-article corpora (a seeded draw), not one per article."""
         subsets = subsets or SubsetIndexes(full, dataset, config)
         items = [q.target.item for q in full.data]
         rng = random.Random(seed)
         harnesses = []
-        for n, article in enumerate(sorted({i.article for i in items})):
+        chosen = sorted({i.article for i in items})
+        if articles is not None and articles < len(chosen):
+            chosen = sorted(random.Random(seed).sample(chosen, articles))
+        for n, article in enumerate(chosen):
             version = subsets.build(work / f"article{n}", {article})
             own = [i for i in items if i.article == article]
             drawn = rng.sample([i for i in items if i.article != article], NEGATIVES_PER_ARTICLE)

@@ -8,18 +8,20 @@ candidate sentence.
   unknown      share of the question's IDF mass in words the corpus never uses
   size         ln of the number of chunks in the index, capped at ``size_cap`` (the largest corpus fitted)
 
-confidence = bias + Σ weight·signal. Weights and bias are a logistic regression on COVID-QA, article-level
-cross-validated (training/abstain_fit.py), over two kinds of corpus: all 98 articles (answerable
-questions vs. the same questions asked of an index built without their article, plus off-topic
-questions) and one article alone (its own questions vs. other articles' questions). ``size`` is there
+confidence = bias + Σ weight·signal. Weights and bias are one logistic regression on three data sets
+(COVID-QA's biomedical papers, SelQA's Wikipedia sections with half the questions reworded, XQuAD's
+paragraphs), each weighing the same, reported leave-one-dataset-out and by article folds
+(training/abstain_datasets.py), over two kinds of corpus: the whole data set (answerable questions vs.
+the same questions asked of an index built without their article, plus off-topic questions) and one
+article alone (its own questions vs. other articles' questions). ``size`` is there
 because the other signals shift with the corpus: the IDF of a one-article corpus counts most of a
 reader's words as unknown, so its coverage is low even for a question the article answers.
 
 The assistant abstains when confidence < threshold (0 = the fitted balance point; settable in the
 config) AND best_dense < dense_accept. The second clause keeps answers whose closest sentence is very
 near the question in meaning even when few of its words match (a reader's paraphrase: "drip" for
-"infusion"); dense_accept is the 97th percentile of best_dense over the COVID-QA negatives, so at most
-~3% of those are let through by it.
+"infusion"); dense_accept is the 97th percentile of best_dense over the data sets' negatives (each
+weighing the same), so at most ~3% of those are let through by it.
 """
 from __future__ import annotations
 
@@ -28,9 +30,9 @@ from dataclasses import astuple, dataclass, fields, replace
 
 import numpy as np
 
-from assistant.fitted import lexical
+from assistant.fitted import abstention
 
-DEFAULT_ABSTAIN = dict(lexical()["abstain"])
+DEFAULT_ABSTAIN = dict(abstention()["params"])
 
 
 @dataclass(frozen=True)

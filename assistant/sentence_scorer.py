@@ -19,6 +19,10 @@ Features per sentence, each roughly in [0, 1]:
   best_in_chunk  the sentence has its chunk's highest coverage
   dense        cosine between the question and the sentence (MiniLM, stored at ingest)
   dense_gap    that cosine minus the best cosine among the candidates (0 for the closest sentence)
+A sentence that asks a question (ends with "?", a heading such as "What is the difference between
+ketamine vs. esketamine?" or a rhetorical one) is not a candidate: it never answers. Of the answer
+sentences of COVID-QA, SelQA and XQuAD (5,265) one asks a question.
+
 The weights are a conditional logit (softmax over each question's candidates) fitted on COVID-QA with article-level
 cross-validation (``python -m training.fit``); the shipped values are in assistant/weights/lexical.json, their
 out-of-fold figures in docs/results.md.
@@ -80,6 +84,14 @@ class Candidates:
     texts: list[str]
 
 
+_CLOSERS = "\"'”’)]» \t\n"
+
+
+def asks_a_question(sentence: str) -> bool:
+    """True for a sentence ending with a question mark (before any closing quote or bracket)."""
+    return sentence.rstrip(_CLOSERS).endswith("?")
+
+
 def sentence_candidates(query_weights: dict[str, float], rows: list[int], scores: np.ndarray, chunks, articles,
                         question: str = "", sentence_dense: np.ndarray | None = None,
                         sentence_start: np.ndarray | None = None, terms=None) -> Candidates:
@@ -118,9 +130,10 @@ def sentence_candidates(query_weights: dict[str, float], rows: list[int], scores
             f[previous] = covs[i - 1] if i else 0.0
             f[following] = covs[i + 1] if i + 1 < len(covs) else 0.0
             f[best_in] = float(covs[i] == top and top > 0)
-        keys += [(row, i) for i in range(len(chunk.texts))]
-        texts += chunk.texts
-        feats += rows_feats
+        kept = [i for i, text in enumerate(chunk.texts) if not asks_a_question(text)]
+        keys += [(row, i) for i in kept]
+        texts += [chunk.texts[i] for i in kept]
+        feats += [rows_feats[i] for i in kept]
     matrix = np.array(feats, dtype=np.float32).reshape(-1, len(SENTENCE_FEATURES))
     if len(matrix):
         gap = SENTENCE_FEATURES.index("dense_gap")

@@ -21,7 +21,7 @@ def answer_step(h: Harness, q, cands, scorer: SentenceScorer, policy: AbstainPol
     step = AnswerStep(scorer.sized(len(h.version.chunks)), policy, selector, abstain_by, max_quotes)
     decision = step(q.target.item.question, cands, h.version.chunks, h.terms.unknown_share(q.weights),
                     choose_anyway=True)
-    return reading_order(cands, decision.picks), decision.abstained
+    return reading_order(cands, decision.picks, h.version), decision.abstained
 
 
 def system_row(h: Harness, held_out: HeldOut, fusion: WeightedFusion, sentence_weight: float,

@@ -90,7 +90,8 @@ class Harness:
 
     def pick(self, cands: Candidates, scores: np.ndarray, max_quotes: int, margin: float = RUNNER_UP_MARGIN):
         """The product's choice given sentence scores -> picked candidate indices in reading order."""
-        return reading_order(cands, choose_sentences(cands, scores, self.version.chunks, max_quotes, margin))
+        return reading_order(cands, choose_sentences(cands, scores, self.version.chunks, max_quotes, margin),
+                             self.version)
 
     def signals(self, q: QuestionData, cands: Candidates, sentence_scores: np.ndarray):
         unknown = self.terms.unknown_share(q.weights)
@@ -105,9 +106,20 @@ class Harness:
         return self.signals(q, cands, sentence_scores)
 
 
-def reading_order(cands: Candidates, chosen: list[tuple[tuple[int, int], float]]) -> list[int]:
+def reading_order(cands: Candidates, chosen: list[tuple[tuple[int, int], float]], version: IndexVersion) -> list[int]:
     """Chosen sentences (``choose_sentences``, ``Decision.picks``) -> their candidate indices in the order
-    a reader sees them (``display_groups``)."""
+    a reader sees them (``display_groups``). A chosen list item that is not a candidate (one asking a
+    question: "Questions to ask include:" and its items) is added to ``cands`` first, with no features,
+    so the figures can judge every sentence the product quotes."""
     index = {key: i for i, key in enumerate(cands.keys)}
+    missing = [key for key, _ in chosen if key not in index]
+    for row, i in missing:
+        chunk = version.chunks[row]
+        sentence = chunk.sentences[i]
+        index[(row, i)] = len(cands.keys)
+        cands.keys.append((row, i))
+        cands.texts.append(version.articles[chunk.article_id].text[sentence.start:sentence.end])
+    if missing:
+        cands.features = np.vstack([cands.features, np.zeros((len(missing), cands.features.shape[1]), np.float32)])
     picks = [Pick(row, i, score) for (row, i), score in chosen]
     return [index[(p.row, p.sentence)] for group in display_groups(picks) for p in group]

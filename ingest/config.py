@@ -55,9 +55,10 @@ class Config:
     # shortlist, picks the quotes and decides whether the articles answer; "lexical": the word-overlap
     # scorer and its abstention alone (faster, weaker on readers' own wording)
     answer_selector: str = "learned"
-    # what decides "the articles do not answer": "lexical", the confidence fitted on COVID-QA's held-out
-    # negatives (assistant.abstain; on health text it separates better than the selector's probability
-    # trained without COVID-QA, docs/results.md), or "selector", the selector's calibrated probability
+    # what decides "the articles do not answer": "lexical", the confidence fitted on the held-out
+    # negatives of COVID-QA, SelQA and XQuAD (assistant.abstain; on health text it separates better than
+    # the selector's probability trained without COVID-QA, docs/results.md), or "selector", the
+    # selector's calibrated probability
     abstain_by: str = "lexical"
     # None: the fitted default of the abstention in use (0 for the lexical confidence, the selector's
     # fitted probability threshold)

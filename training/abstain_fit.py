@@ -3,7 +3,8 @@ of corpus: the 98 articles (answerable questions vs. the same questions asked of
 their article, evaluation/holdout.py, plus off-topic questions) and one article alone (its own questions
 vs. other articles', training/one_article.py). On one-article corpora a wrong answer is the worse error
 ("never pass off an unrelated passage"): their negatives weigh more, by the smallest cost that keeps
-abstaining on ONE_ARTICLE_RECALL of them on the training folds."""
+abstaining on ONE_ARTICLE_RECALL of them on the training folds. ``training.fit`` prints this COVID-QA-only
+fit; the shipped abstention is fitted on three data sets by ``training.abstain_datasets`` with the same rules."""
 from __future__ import annotations
 
 import math

@@ -13,9 +13,11 @@ figure printed is out-of-fold. The weights to ship are the ones chosen on all qu
      change with corpus size, assistant/sentence_scorer.py; training/sentence_fit.py), then the
      runner-up margin sweep, the miss profile, and how often a covering sentence is among the scorer's
      first k out-of-fold (``ranking_oof``: the ceiling of answer hit @any with k quotes)
-  3. abstention: a logistic regression on the abstain signals of answerable questions vs. the same
-     questions with their own article removed from the index (plus off-topic questions), and of
-     one-article corpora (training/abstain_fit.py)
+  3. abstention on COVID-QA alone: a logistic regression on the abstain signals of answerable questions
+     vs. the same questions with their own article removed from the index (plus off-topic questions),
+     and of one-article corpora (training/abstain_fit.py). Printed only: the shipped abstention is fitted
+     on three data sets by ``python -m training.abstain_datasets --save`` (``assistant/weights/abstain.json``),
+     which reads the scores this command ships, so run it again after this one's ``--save``.
 """
 from __future__ import annotations
 
@@ -136,7 +138,7 @@ def main() -> None:
         abstention = fit_abstention(data)
         print(json.dumps(abstention))
     if args.save:
-        write_lexical(args.data, chosen, sentence_all, choose_margin(margins), abstention["chosen_all"])
+        write_lexical(args.data, chosen, sentence_all, choose_margin(margins))
 
 
 def choose_margin(margins: dict) -> float:
@@ -145,7 +147,7 @@ def choose_margin(margins: dict) -> float:
     return max(fitting) if fitting else min(float(m) for m in margins)
 
 
-def write_lexical(data: Path, retrieval: dict, sentence: dict, margin: float, abstain: dict) -> None:
+def write_lexical(data: Path, retrieval: dict, sentence: dict, margin: float) -> None:
     """Write the values chosen on all folds, stamped with this command, the data's sha256 and the date."""
     file = data / "covidqa.json" if data.is_dir() else data
     values = {
@@ -156,7 +158,6 @@ def write_lexical(data: Path, retrieval: dict, sentence: dict, margin: float, ab
         "sentence_rerank": retrieval["sentence"],
         "sentence": sentence,
         "runner_up_margin": margin,
-        "abstain": abstain,
     }
     LEXICAL_FILE.write_text(json.dumps(values, indent=1) + "\n", encoding="utf-8")
 

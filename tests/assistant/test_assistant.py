@@ -66,13 +66,15 @@ def test_crisis_resources_come_first(sample_assistant):
 
 
 def test_follow_up_uses_the_history(sample_assistant):
-    follow_up = "and over how many minutes is it given?"
-    assert sample_assistant.ask(follow_up).abstained  # on its own the question names no topic
-    answer = sample_assistant.ask(follow_up, history=["What dose of ketamine is used for depression?"])
+    answer = sample_assistant.ask("and over how many minutes is it given?",
+                                  history=["What dose of ketamine is used for depression?"])
     assert not answer.abstained
     assert any("40 minutes" in q.text for q in answer.quotes)
-    body = sample_assistant.ask("and how much of it does the body use?", history=["How is ketamine given in clinics?"])
+    body = "and how much of it does the body use?"
+    assert sample_assistant.ask(body).abstained  # on its own the question names no topic
+    body = sample_assistant.ask(body, history=["How is ketamine given in clinics?"])
     assert any("100%" in q.text for q in body.quotes)
+    assert sample_assistant.ask("and what does it do?").abstained
     gaba = sample_assistant.ask("and what does it do?", history=[{"role": "user", "content": "What is GABA?"},
                                                                  {"role": "assistant", "content": "…"}])
     assert any("GABA" in q.text for q in gaba.quotes)

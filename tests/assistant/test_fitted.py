@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from assistant.abstain import AbstainPolicy
-from assistant.fitted import FITTED_KEYS, LEXICAL_FILE, lexical
+from assistant.fitted import ABSTAIN_FILE, FITTED_KEYS, LEXICAL_FILE, abstention, lexical
 from assistant.fusion import WeightedFusion
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
 from assistant.selection import RUNNER_UP_MARGIN
@@ -29,7 +29,8 @@ def test_the_code_uses_the_shipped_file():
     assert scorer.weights == shipped["sentence"]["weights"] and scorer.small == shipped["sentence"]["small"]
     assert list(scorer.size_range) == shipped["sentence"]["size_range"]
     assert RUNNER_UP_MARGIN == shipped["runner_up_margin"]
-    assert AbstainPolicy().params == shipped["abstain"]
+    assert "abstain" not in shipped  # one file per fitting command
+    assert AbstainPolicy().params == json.loads(ABSTAIN_FILE.read_text(encoding="utf-8"))["params"]
 
 
 def test_the_file_names_its_command_and_data(shared_dir):
@@ -38,6 +39,21 @@ def test_the_file_names_its_command_and_data(shared_dir):
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", stamp["date"])
     data = shared_dir / "data" / "covidqa" / stamp["data"]["covidqa"]["file"]
     assert hashlib.sha256(data.read_bytes()).hexdigest() == stamp["data"]["covidqa"]["sha256"]
+
+
+def test_the_abstention_file_names_its_command_and_its_three_data_sets(shared_dir):
+    stamp = abstention()
+    assert stamp["command"].startswith("python -m training.abstain_datasets") and "--save" in stamp["command"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", stamp["date"])
+    folders = {"covidqa": "covidqa", "selqa_dev": "selqa", "xquad": "xquad"}
+    assert set(stamp["data"]) == set(folders)
+    for name, entry in stamp["data"].items():
+        data = shared_dir / "data" / folders[name] / entry["file"]
+        assert hashlib.sha256(data.read_bytes()).hexdigest() == entry["sha256"]
+    # the figures it was shipped with: the weights fitted on all three, each data set judged out of fold
+    figures = stamp["figures"]
+    assert figures["all_three"]["params"] == stamp["params"]
+    assert set(figures["all_three_out_of_fold"]) == set(folders) - {"selqa_dev"} | {"selqa"}
 
 
 def test_no_product_module_pastes_a_fitted_number():

@@ -101,3 +101,28 @@ def test_the_shipped_scorer_rewards_local_coverage_on_a_large_corpus_and_plain_c
     large, small = (dict(zip(SENTENCE_FEATURES, s.vector)) for s in (SentenceScorer(), SentenceScorer(chunks=8)))
     assert large["local"] > 0 > large["coverage"]  # on 98 articles the topic words common to all count less
     assert small["coverage"] > large["coverage"]  # in one article the candidates are the whole article
+
+
+@pytest.mark.parametrize("sentence, asks", [("What is the difference between ketamine vs. esketamine?", True),
+                                            ("But what about a single ketamine infusion?", True),
+                                            ('He asked: "why now?"', True), ("(Is it safe?)", True),
+                                            ("The dose is 0.5 mg/kg.", False), ("Why? Because it works.", False)])
+def test_a_sentence_asking_a_question_is_told_apart(sentence, asks):
+    from assistant.sentence_scorer import asks_a_question
+
+    assert asks_a_question(sentence) is asks
+
+
+def test_no_question_the_article_asks_is_a_candidate_answer(sample_assistant):
+    from assistant.sentence_scorer import asks_a_question
+
+    responder = sample_assistant._responder
+    chunks = responder.version.chunks
+    everything = [responder.version.articles[c.article_id].text[s.start:s.end] for c in chunks for s in c.sentences]
+    asked = [s for s in everything if asks_a_question(s)]
+    assert "What is the difference between ketamine vs. esketamine?" in asked  # the article's own headings
+    for question in ("How is ketamine made?", "What is the difference between ketamine and esketamine?",
+                     "What about a single ketamine infusion?"):
+        _, candidates = responder.candidates(question, question)
+        assert len(candidates.keys) and not any(asks_a_question(t) for t in candidates.texts)
+        assert len(candidates.texts) == len(candidates.keys) == len(candidates.features)

@@ -20,8 +20,8 @@ Features per sentence, each roughly in [0, 1]:
   dense        cosine between the question and the sentence (MiniLM, stored at ingest)
   dense_gap    that cosine minus the best cosine among the candidates (0 for the closest sentence)
 A sentence that asks a question (ends with "?", a heading such as "What is the difference between
-ketamine vs. esketamine?" or a rhetorical one) is not a candidate: it never answers. Of the answer
-sentences of COVID-QA, SelQA and XQuAD (5,265) one asks a question.
+ketamine vs. esketamine?" or a rhetorical one) is not a candidate: the data sets' answer sentences almost
+never ask one (``python -m evaluation.question_sentences``, docs/results.md).
 
 The weights are a conditional logit (softmax over each question's candidates) fitted on COVID-QA with article-level
 cross-validation (``python -m training.fit``); the shipped values are in assistant/weights/lexical.json, their

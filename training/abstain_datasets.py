@@ -40,7 +40,9 @@ from training.abstain_fit import (
     AbstainData,
     _choose,
     _rate,
+    design,
 )
+from training.selector_figures import auc
 
 ONE_ARTICLE_CORPORA = 40  # per data set: enough rows to fit, a few minutes to build
 # what each data set's weights sum to in a fit: a fixed sum keeps sklearn's fixed penalty as small beside
@@ -50,12 +52,11 @@ COMMAND = "python -m training.abstain_datasets --index DIR --save"
 
 
 def _key(dataset, index: Path) -> str:
-    from assistant.fitted import LEXICAL_FILE
-
-    lexical = json.loads(LEXICAL_FILE.read_text(encoding="utf-8"))
-    scoring = {k: v for k, v in lexical.items() if k in ("fusion", "sentence_rerank", "sentence")}
+    """What the signal rows depend on: the data, the index version and the shipped scores."""
+    from assistant.fitted import lexical
     from ingest.store import IndexStore
 
+    scoring = {k: lexical()[k] for k in ("fusion", "sentence_rerank", "sentence")}
     text = json.dumps([dataset.digest, IndexStore(index).live_name(), scoring, ONE_ARTICLE_CORPORA], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -98,25 +99,16 @@ def dataset_rows(dataset, index: Path | None, work: Path) -> AbstainData:
     return d
 
 
-def _design(d: AbstainData, cost: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``training.abstain_fit._fit``'s rows, labels and weights for one data set, the weights summing to 1."""
-    full_neg = len(d.neg) + len(d.off)
-    X = np.concatenate([d.pos, d.neg, d.off, d.one_pos, d.one_neg])
-    y = np.concatenate([np.ones(len(d.pos)), np.zeros(full_neg), np.ones(len(d.one_pos)), np.zeros(len(d.one_neg))])
-    w = np.concatenate([np.ones(len(d.pos)), np.full(full_neg, len(d.pos) / full_neg), np.ones(len(d.one_pos)),
-                        np.full(len(d.one_neg), cost * len(d.one_pos) / max(1, len(d.one_neg)))])
-    return X, y, w / w.sum()
-
-
 def fit_pooled(datas: list[AbstainData], cost: float) -> dict:
     """One logistic regression over several data sets, each weighing the same -> ``AbstainPolicy`` params."""
     from sklearn.linear_model import LogisticRegression
 
     names = AbstainSignals.names()
     used = [i for i, n in enumerate(names) if n not in UNUSED]
-    parts = [_design(d, cost) for d in datas]
+    parts = [design(d, cost) for d in datas]
     X = np.concatenate([p[0] for p in parts])[:, used]
-    y, w = np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts]) * WEIGHT_PER_DATASET
+    y = np.concatenate([p[1] for p in parts])
+    w = np.concatenate([p[2] / p[2].sum() for p in parts]) * WEIGHT_PER_DATASET
     model = LogisticRegression(max_iter=5000).fit(X, y, sample_weight=w)
     params = {names[i]: round(float(v), 4) for i, v in zip(used, model.coef_[0])}
     size = names.index("size")
@@ -146,25 +138,17 @@ def choose_pooled(datas: list[AbstainData]) -> tuple[float, dict]:
     return cost, params
 
 
-def _auc(pos: np.ndarray, neg: np.ndarray) -> float:
-    """The chance an answerable row's confidence is above an unanswerable one's (ties count half)."""
-    from scipy.stats import rankdata
-
-    ranks = rankdata(np.concatenate([pos, neg]))
-    return round(float((ranks[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))), 4)
-
-
 def figures(policy: AbstainPolicy, d: AbstainData) -> dict:
     """Abstention rates of each kind of question, and how well the confidence separates them."""
     confidence = lambda rows: np.array([policy.confidence(AbstainSignals(*r)) for r in rows])  # noqa: E731
     out = {"abstain_rate_answerable": _rate(policy, d.pos), "abstain_rate_without_article": _rate(policy, d.neg),
-           "separability_without_article": _auc(confidence(d.pos), confidence(d.neg))}
+           "separability_without_article": round(auc(confidence(d.pos), confidence(d.neg)), 4)}
     if len(d.off):
         out["abstain_rate_off_topic"] = _rate(policy, d.off)
     if len(d.one_pos) and len(d.one_neg):
         out |= {"one_article_abstain_rate_answerable": _rate(policy, d.one_pos),
                 "one_article_abstain_rate_other_article": _rate(policy, d.one_neg),
-                "one_article_separability": _auc(confidence(d.one_pos), confidence(d.one_neg))}
+                "one_article_separability": round(auc(confidence(d.one_pos), confidence(d.one_neg)), 4)}
     return out
 
 
@@ -177,26 +161,25 @@ def held(d: AbstainData, f: int) -> AbstainData:
 
 def out_of_fold(datas: dict[str, AbstainData]) -> dict:
     """Each article fold's rows judged by weights fitted on the other folds of every data set."""
-    flags: dict[str, dict[str, list]] = {name: {} for name in datas}
+    kinds = ("pos", "neg", "one_pos", "one_neg")
+    # per data set and kind: (abstained, confidence) of each row, under its own fold's weights
+    judged = {name: {kind: [] for kind in kinds} for name in datas}
     for f in range(int(max(d.folds.max() for d in datas.values())) + 1):
-        _, params = choose_pooled([d.train(f) for d in datas.values()])
-        policy = AbstainPolicy(params)
+        policy = AbstainPolicy(choose_pooled([d.train(f) for d in datas.values()])[1])
         for name, d in datas.items():
             part = held(d, f)
-            for kind in ("pos", "neg", "one_pos", "one_neg"):
-                rows = getattr(part, kind)
-                flags[name].setdefault(kind, []).extend(policy(AbstainSignals(*r)) for r in rows)
-                flags[name].setdefault(kind + "_confidence", []).extend(policy.confidence(AbstainSignals(*r))
-                                                                        for r in rows)
+            for kind in kinds:
+                judged[name][kind] += [(policy(s), policy.confidence(s))
+                                       for s in (AbstainSignals(*r) for r in getattr(part, kind))]
     out = {}
-    for name, got in flags.items():
-        rate = lambda kind: round(float(np.mean(got[kind])), 4)  # noqa: E731, B023
-        conf = lambda kind: np.array(got[kind + "_confidence"])  # noqa: E731, B023
-        out[name] = {"abstain_rate_answerable": rate("pos"), "abstain_rate_without_article": rate("neg"),
-                     "separability_without_article": _auc(conf("pos"), conf("neg")),
-                     "one_article_abstain_rate_answerable": rate("one_pos"),
-                     "one_article_abstain_rate_other_article": rate("one_neg"),
-                     "one_article_separability": _auc(conf("one_pos"), conf("one_neg"))}
+    for name, rows in judged.items():
+        rate = {kind: round(float(np.mean([a for a, _ in rows[kind]])), 4) for kind in kinds}
+        conf = {kind: [c for _, c in rows[kind]] for kind in kinds}
+        out[name] = {"abstain_rate_answerable": rate["pos"], "abstain_rate_without_article": rate["neg"],
+                     "separability_without_article": round(auc(conf["pos"], conf["neg"]), 4),
+                     "one_article_abstain_rate_answerable": rate["one_pos"],
+                     "one_article_abstain_rate_other_article": rate["one_neg"],
+                     "one_article_separability": round(auc(conf["one_pos"], conf["one_neg"]), 4)}
     return out
 
 

@@ -63,18 +63,24 @@ class AbstainData:
                            self.folds[keep], self.one_pos_folds[keep_pos], self.one_neg_folds[keep_neg])
 
 
-def _fit(d: AbstainData, cost: float) -> dict:
-    """Logistic regression, answerable (1) vs. not (0) -> AbstainPolicy params. On the full index the two
+def design(d: AbstainData, cost: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows (every signal), labels (answerable 1, not 0) and weights of a fit: on the full index the two
     classes weigh the same; on one-article corpora the negatives weigh ``cost`` times the positives."""
-    from sklearn.linear_model import LogisticRegression
-
-    used = [i for i, n in enumerate(AbstainSignals.names()) if n not in UNUSED]
     full_neg = len(d.neg) + len(d.off)
-    X = np.concatenate([d.pos, d.neg, d.off, d.one_pos, d.one_neg])[:, used]
+    X = np.concatenate([d.pos, d.neg, d.off, d.one_pos, d.one_neg])
     y = np.concatenate([np.ones(len(d.pos)), np.zeros(full_neg), np.ones(len(d.one_pos)), np.zeros(len(d.one_neg))])
     w = np.concatenate([np.ones(len(d.pos)), np.full(full_neg, len(d.pos) / full_neg), np.ones(len(d.one_pos)),
                         np.full(len(d.one_neg), cost * len(d.one_pos) / max(1, len(d.one_neg)))])
-    model = LogisticRegression(max_iter=5000).fit(X, y, sample_weight=w)
+    return X, y, w
+
+
+def _fit(d: AbstainData, cost: float) -> dict:
+    """Logistic regression on ``design(d, cost)`` -> AbstainPolicy params."""
+    from sklearn.linear_model import LogisticRegression
+
+    used = [i for i, n in enumerate(AbstainSignals.names()) if n not in UNUSED]
+    X, y, w = design(d, cost)
+    model = LogisticRegression(max_iter=5000).fit(X[:, used], y, sample_weight=w)
     params = {AbstainSignals.names()[i]: round(float(v), 4) for i, v in zip(used, model.coef_[0])}
     size = AbstainSignals.names().index("size")
     return params | {n: 0.0 for n in UNUSED} | {"bias": round(float(model.intercept_[0]), 4),

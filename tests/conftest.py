@@ -5,6 +5,7 @@ built once and reused by every test that only reads them. Tests that change an i
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -17,6 +18,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # the machine cache (ONNX exports) of a test run is its own: the first index of the run really exports
 os.environ["VERBATIM_CACHE"] = tempfile.mkdtemp(prefix="verbatim-test-cache-")
+# ...and goes when the run ends: every run exports anew, and the exports left behind filled the disk
+atexit.register(shutil.rmtree, os.environ["VERBATIM_CACHE"], ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 # the slow tier: a test that needs the 98-article COVID-QA index (minutes to build and to ask), a browser,

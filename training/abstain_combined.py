@@ -150,9 +150,9 @@ def main() -> None:
     from evaluation.bench_data import load_bench
     from evaluation.covidqa import CovidQA
     from ingest import selector
-    from ingest.config import Config, cache_root
+    from ingest.config import Config
     from training.one_article import OneArticleCorpora
-    from training.selector import load_groups, run_logits, runs, saved_model_logits
+    from training.selector import load_groups, run_logits, run_model_dir, runs, saved_model_logits
     from training.selector_figures import fit_calibration, probability
     from training.selector_ranking import add_cheap_scores
 
@@ -160,7 +160,7 @@ def main() -> None:
     shipped = selector.settings(selector.weights_dir())
     weights, margin, calibration = shipped["ranking"], shipped["margin"], tuple(shipped["calibration"].values())
     plan = runs(load_groups(args.index, args.data))["without_covidqa"]
-    model_dir = cache_root() / "selector-without_covidqa"  # kept to score the one-article shortlists
+    model_dir = run_model_dir("without_covidqa")  # kept to score the one-article shortlists
     logits = run_logits("without_covidqa", *plan, args.logits, model_dir)
     full, logits = cut_shortlists(plan[1], logits, shipped["shortlist"])
     full = [g for g in full if group_key(g) in logits]

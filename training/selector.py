@@ -182,6 +182,15 @@ def run_logits(name: str, train_groups, eval_groups, path: Path | None, save_to:
     return logits
 
 
+def run_model_dir(run: str) -> Path:
+    """Where a held-out run's model is kept (under the machine's cache, one per run and settings), to score
+    rows the run did not (``training.abstain_combined``: the one-article shortlists)."""
+    from ingest.config import cache_root
+
+    digest = hashlib.sha256(json.dumps(SETTINGS, sort_keys=True).encode()).hexdigest()[:8]
+    return cache_root() / f"selector-{run}-{digest}"
+
+
 def saved_model_logits(run: str, groups: list[d.Group], model_dir: Path, path: Path | None) -> dict:
     """{group key: logits} for ``groups`` from the selector saved in ``model_dir`` (a run's model kept by
     ``run_logits``), kept in ``path`` under ``run`` and reused."""
@@ -236,7 +245,7 @@ def main() -> None:
     wanted = args.runs or list(plan)
     target = selector.weights_dir() if args.save else None
     # each run's own held-out logits: two runs may score the same group (SelQA test, off-topic)
-    per_run = {name: run_logits(name, *plan[name], args.logits, target if name == "shipped" else None)
+    per_run = {name: run_logits(name, *plan[name], args.logits, target if name == "shipped" else run_model_dir(name))
                for name in wanted}
     held_out = {name: plan[name][1] for name in wanted if name != "shipped"}
     from assistant.encoder import load_query_encoder

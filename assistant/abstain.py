@@ -7,6 +7,10 @@ candidate sentence.
   best_dense   the best cosine of any candidate sentence
   unknown      share of the question's IDF mass in words the corpus never uses
   size         ln of the number of chunks in the index, capped at ``size_cap`` (the largest corpus fitted)
+  evidence     the answer selector's evidence on its shortlist (``assistant.selector``), read only by the
+               abstention of ``abstain_by = "both"`` (``assistant/weights/abstain_selector.json``,
+               ``training/abstain_evidence.py``: fitted the same way, each row's evidence from the selector
+               trained without its data set); 0 and unweighted in the lexical one
 
 confidence = bias + Σ weight·signal. Weights and bias are one logistic regression on three data sets
 (COVID-QA's biomedical papers, SelQA's Wikipedia sections with half the questions reworded, XQuAD's
@@ -43,6 +47,7 @@ class AbstainSignals:
     best_dense: float
     unknown: float  # reported; weight 0 (see training/abstain_fit.py UNUSED)
     size: float  # ln(chunks in the index)
+    evidence: float = 0.0  # the answer selector's evidence (``assistant.selector.Selection``); 0 without one
 
     @staticmethod
     def names() -> tuple[str, ...]:
@@ -70,7 +75,8 @@ class AbstainPolicy:
 
     def confidence(self, s: AbstainSignals) -> float:
         s = replace(s, size=min(s.size, self.params["size_cap"]))  # beyond the corpora fitted on, as the largest
-        return self.params["bias"] + sum(self.params[n] * v for n, v in zip(AbstainSignals.names(), astuple(s)))
+        weights = (self.params.get(n, 0.0) for n in AbstainSignals.names())  # a signal not fitted weighs 0
+        return self.params["bias"] + sum(w * v for w, v in zip(weights, astuple(s)))
 
     def __call__(self, signals: AbstainSignals) -> bool:
         """True when the assistant should abstain."""

@@ -8,9 +8,10 @@ the reader's own words, which say what is asked now ("and what dose do they use?
 how long an appointment takes asks for a dose, not for the appointment again).
 
 With an answer selector (``assistant.selector``, the default) the selector reads the lexical scorer's
-shortlist and its scores decide which sentences to quote; whether to answer at all is the lexical
-abstention's call (``assistant.abstain``) or, with ``abstain_by = "selector"``, the selector's
-calibrated probability. Without a selector (``answer_selector = "lexical"``, or no export) the lexical
+shortlist and its scores decide which sentences to quote; whether to answer at all is decided by the
+abstention that reads the lexical signals and the selector's evidence together (``abstain_by =
+"both"``), the lexical signals alone (``"lexical"``, ``assistant.abstain``) or the selector's calibrated
+probability (``"selector"``). Without a selector (``answer_selector = "lexical"``, or no export) the lexical
 scores choose the quotes.
 """
 from __future__ import annotations
@@ -18,9 +19,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from assistant.abstain import AbstainPolicy
 from assistant.answer import Answer
-from assistant.answer_step import AnswerStep
+from assistant.answer_step import AnswerStep, step_abstention
 from assistant.compose import Pick, build_quotes
 from assistant.fusion import WeightedFusion
 from assistant.retriever import HybridRetriever, Retrieval
@@ -49,13 +49,13 @@ class AnswerParts:
 
 def assemble(version: IndexVersion, encoder, config: Config, selector=None) -> AnswerParts:
     """The parts the config asks for, over ``version``: the one place a step is swapped or added."""
-    lexical_threshold = config.abstain_threshold if config.abstain_by == "lexical" else None
+    abstain, abstain_by = step_abstention(config.abstain_by, config.abstain_threshold, selector is not None)
     retriever = HybridRetriever(version, encoder, WeightedFusion(config.fusion_weights), config.candidates)
     indexed = retriever.terms.df.__contains__
     return AnswerParts(
         retriever=retriever,
         step=AnswerStep(SentenceScorer(chunks=len(version.chunks)),  # its weights depend on the corpus size
-                        AbstainPolicy(threshold=lexical_threshold), selector, config.abstain_by, config.max_quotes),
+                        abstain, selector, abstain_by, config.max_quotes),
         spelling=for_version(version, indexed, config.model) if config.spelling_correction else None,
     )
 

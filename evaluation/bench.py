@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.abstain import AbstainPolicy
+from assistant.answer_step import step_abstention
 from assistant.fusion import WeightedFusion
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
 from assistant.sentence_scorer import SentenceScorer
@@ -123,20 +123,24 @@ def run_bench(data: Path, config: Config, progress: bool = False) -> BenchResult
             ingest_figures["ingest_seconds"] / ingest_figures["bare_encode_seconds"], 3)
     h = load_bench(index, data, config)
     held_out = HeldOut.build(h, dataset, config, cache_dir(dataset, config) / "held-out")
-    scorer, policy = SentenceScorer(), AbstainPolicy(threshold=config.abstain_threshold)
+    scorer = SentenceScorer()
     ensure_selector(index)  # made once per machine, linked after (an ingest with the default config made it)
     selector = load_selector(index, config.abstain_threshold) if config.answer_selector == "learned" else None
+    policy, abstain_by = step_abstention(config.abstain_by, config.abstain_threshold, selector is not None)
+    lexical_policy, _ = step_abstention("lexical", config.abstain_threshold, False)  # the rows without a selector
     lexical = config.with_overrides(answer_selector="lexical")
     questions = [q.target.item.question for q in h.data]
     for name, (weights, sentence_weight) in SYSTEMS.items():
         fusion = WeightedFusion(weights or config.fusion_weights)
         chosen = selector if name == "Verbatim" else None
-        result.rows[name] = system_row(h, held_out, fusion, sentence_weight, scorer, policy, config.top_k,
-                                       config.max_quotes, chosen, config.abstain_by)
+        result.rows[name] = system_row(h, held_out, fusion, sentence_weight, scorer,
+                                       policy if chosen else lexical_policy, config.top_k, config.max_quotes, chosen,
+                                       abstain_by if chosen else "lexical")
         if name == "Verbatim":
             result.rows[name] |= latency(index, questions, config)
             if selector is not None:
-                result.rows[LEXICAL] = system_row(h, held_out, fusion, sentence_weight, scorer, policy, config.top_k,
+                result.rows[LEXICAL] = system_row(h, held_out, fusion, sentence_weight, scorer, lexical_policy,
+                                                  config.top_k,
                                                   config.max_quotes) | latency(index, questions, lexical)
     result.selection = selection_tables(data.parent if data.is_dir() else data.parent.parent, index, config, selector)
     result.speed = speed_figures(index, questions)

@@ -44,9 +44,9 @@ def system_row(h: Harness, held_out: HeldOut, fusion: WeightedFusion, sentence_w
         any_.append(bool(picked) and bool(hits[picked].any()))
         abstain_pos.append(abstained)
 
-    def without_article(fold, q):  # only the abstention counts here: no selector unless it decides it
+    def without_article(fold, q):  # only the abstention counts here: no selector unless it takes part in it
         s, r = fold.retrieve(q, fusion, sentence_weight)
-        deciding = selector if abstain_by == "selector" else None
+        deciding = selector if abstain_by in ("selector", "both") else None
         return answer_step(fold, q, fold.candidates_for(q, s, r, top_k), scorer, policy, max_quotes, deciding,
                            abstain_by)[1]
 

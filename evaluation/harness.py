@@ -7,7 +7,7 @@ worked out), so a grid search is fast and its figures are those of ``Assistant.a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from assistant.fusion import WeightedFusion
 from assistant.rerank import best_sentence_coverage
 from assistant.retriever import HybridRetriever
 from assistant.selection import RUNNER_UP_MARGIN, choose_sentences
-from assistant.sentence_scorer import Candidates, SentenceScorer, sentence_candidates
+from assistant.sentence_scorer import SENTENCE_FEATURES, Candidates, SentenceScorer, sentence_candidates
 from evaluation.covidqa import QAItem, coverage
 from evaluation.retrieval_metrics import GoldTarget
 from ingest.version import IndexVersion
@@ -98,12 +98,18 @@ class Harness:
         return abstain_signals(cands, sentence_scores, unknown, len(self.version.chunks))
 
     def question_signals(self, q: QuestionData, fusion: WeightedFusion, sentence_weight: float,
-                         scorer: SentenceScorer, top_k: int = 5, max_quotes: int = 3):
-        """The abstain signals of one question, through the product's whole answering path."""
+                         scorer: SentenceScorer, top_k: int = 5, max_quotes: int = 3, selector=None):
+        """The abstain signals of one question, through the product's whole answering path; with an answer
+        selector (``assistant.selector.AnswerSelector``), its evidence on the shortlist too."""
         scores, rows = self.retrieve(q, fusion, sentence_weight)
         cands = self.candidates_for(q, scores, rows, top_k)
         _, sentence_scores = self.answer(q, cands, scorer, max_quotes)
-        return self.signals(q, cands, sentence_scores)
+        signals = self.signals(q, cands, sentence_scores)
+        if selector is None or not len(cands.keys):
+            return signals
+        selection = selector(q.target.item.question, cands.texts, sentence_scores,
+                             cands.features[:, SENTENCE_FEATURES.index("dense")])
+        return replace(signals, evidence=selection.evidence)
 
 
 def reading_order(cands: Candidates, chosen: list[tuple[tuple[int, int], float]], version: IndexVersion) -> list[int]:

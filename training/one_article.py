@@ -61,12 +61,14 @@ class OneArticleCorpora:
             harnesses.append(Harness(version, subsets.encoder, gold_targets(version, own + drawn), full.candidates))
         return cls(harnesses)
 
-    def rows(self, fusion, sentence_weight: float, scorer, top_k: int = 5, max_quotes: int = 3) -> list[OneArticleRow]:
-        """Abstain signals of every question asked of every one-article corpus."""
+    def rows(self, fusion, sentence_weight: float, scorer, top_k: int = 5, max_quotes: int = 3,
+             selector=None) -> list[OneArticleRow]:
+        """Abstain signals of every question asked of every one-article corpus (``selector``: with its
+        evidence, ``Harness.question_signals``)."""
         out = []
         for h in self.harnesses:
             (article,) = h.version.articles
             for q in h.data:
-                signals = h.question_signals(q, fusion, sentence_weight, scorer, top_k, max_quotes)
+                signals = h.question_signals(q, fusion, sentence_weight, scorer, top_k, max_quotes, selector)
                 out.append(OneArticleRow(article, q.target.item.article, signals))
         return out

@@ -4,7 +4,8 @@
 
 For each answer and abstain case, asked alone (a follow-up without its history): the lexical
 abstention's confidence, the answer selector's best logit and evidence (what its probability
-calibrates) over its shortlist, and whether the lexical
+calibrates) over its shortlist, the confidence of the abstention that reads both (``abstain_by =
+"both"``), and whether the lexical
 scorer, the selector and the shortlist hold an expected sentence. Then a summary: how many answer
 cases each ranks right first, and how well each signal separates answer cases from abstain cases (ROC
 AUC: the chance an answer case scores above an abstain case). It reads the product's own parts
@@ -15,11 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from assistant.abstain import abstain_signals
+from assistant.abstain import AbstainPolicy, abstain_signals
+from assistant.fitted import abstention_with_selector
 from assistant.sentence_scorer import SENTENCE_FEATURES
 from training.selector_figures import auc
 
@@ -27,6 +30,7 @@ from training.selector_figures import auc
 def case_rows(assistant, cases: list[dict]) -> list[dict]:
     responder = assistant._responder
     step, version = responder.step, responder.version
+    lexical_abstention, both = AbstainPolicy(), AbstainPolicy(abstention_with_selector()["params"])
     rows = []
     for case in cases:
         question, expected = case["question"], [e.lower() for e in case.get("expect_any", [])]
@@ -36,12 +40,15 @@ def case_rows(assistant, cases: list[dict]) -> list[dict]:
         lexical = step.scorer(cands)
         signals = abstain_signals(cands, lexical, responder.terms.unknown_share(retrieval.weights), len(version.chunks))
         holds = np.array([any(e in t.lower() for e in expected) for t in cands.texts])
-        row = {"id": case.get("id"), "kind": case["kind"], "confidence": round(step.abstain.confidence(signals), 3),
+        row = {"id": case.get("id"), "kind": case["kind"],
+               "confidence": round(lexical_abstention.confidence(signals), 3),
                "lexical_right_first": bool(holds[int(np.argmax(lexical))])}
         if step.selector is not None:
             selection = step.selector(question, cands.texts, lexical,
                                       cands.features[:, SENTENCE_FEATURES.index("dense")])
+            with_evidence = both.confidence(replace(signals, evidence=selection.evidence))
             row |= {"best_logit": round(selection.best_logit, 3), "evidence": round(selection.evidence, 3),
+                    "confidence_with_evidence": round(with_evidence, 3),
                     "selector_right_first": bool(holds[int(np.argmax(selection.scores))]),
                     "shortlist_holds": bool(holds[np.isfinite(selection.scores)].any())}
         rows.append(row)
@@ -64,6 +71,7 @@ def summary(rows: list[dict]) -> dict:
     out["separability_lexical_confidence"] = separability(rows, "confidence")
     out["separability_selector_logit"] = separability(rows, "best_logit")
     out["separability_selector_evidence"] = separability(rows, "evidence")
+    out["separability_confidence_with_evidence"] = separability(rows, "confidence_with_evidence")
     return out
 
 

@@ -8,7 +8,15 @@ import re
 from pathlib import Path
 
 from assistant.abstain import AbstainPolicy
-from assistant.fitted import ABSTAIN_FILE, FITTED_KEYS, LEXICAL_FILE, abstention, lexical
+from assistant.fitted import (
+    ABSTAIN_FILE,
+    ABSTAIN_SELECTOR_FILE,
+    FITTED_KEYS,
+    LEXICAL_FILE,
+    abstention,
+    abstention_with_selector,
+    lexical,
+)
 from assistant.fusion import WeightedFusion
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
 from assistant.selection import RUNNER_UP_MARGIN
@@ -68,3 +76,17 @@ def test_the_margin_rule_takes_the_widest_within_the_quote_budget():
     sweep = {"1.0": {"quotes_per_answer": 1.54}, "1.5": {"quotes_per_answer": 1.76},
              "2.0": {"quotes_per_answer": 1.93}}
     assert choose_margin(sweep) == 1.5
+
+
+def test_the_abstention_with_the_selector_names_its_command_data_and_held_out_selectors(shared_dir):
+    stamp = abstention_with_selector()
+    assert stamp == json.loads(ABSTAIN_SELECTOR_FILE.read_text(encoding="utf-8"))
+    assert stamp["command"].startswith("python -m training.abstain_evidence") and "--save" in stamp["command"]
+    assert set(stamp["held_out_selectors"]) == {"without_covidqa", "without_selqa", "without_xquad"}
+    assert stamp["params"]["evidence"] > 0 and stamp["params"]["unknown"] == 0.0
+    folders = {"covidqa": "covidqa", "selqa_dev": "selqa", "xquad": "xquad"}
+    for name, entry in stamp["data"].items():
+        data = shared_dir / "data" / folders[name] / entry["file"]
+        assert hashlib.sha256(data.read_bytes()).hexdigest() == entry["sha256"], name
+    # what it was chosen over: the lexical abstention on the same rows, figures printed beside it
+    assert {"lexical_all_three_out_of_fold", "with_evidence_all_three_out_of_fold"} <= set(stamp["figures"])

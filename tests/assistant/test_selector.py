@@ -133,11 +133,51 @@ def test_the_assistant_answers_with_the_selector_by_default(sample_assistant, sa
     assert lexical.selector is None and "select" not in lexical.ask("What is the standard dose?").timings_ms
 
 
-def test_the_selector_abstains_off_topic(sample_assistant):
+def test_the_assistant_abstains_off_topic(sample_assistant, sample_index, config):
+    lexical = Assistant.from_index(sample_index, config=config.with_overrides(abstain_by="lexical"))
     for question in ("What is the capital of France?", "How do I bake sourdough bread?"):
         answer = sample_assistant.ask(question)
         assert answer.abstained and not answer.quotes, question
-        assert "select" not in answer.timings_ms  # refused by the lexical abstention: the selector is not run
+        assert "select" in answer.timings_ms  # the selector's evidence is read before the abstention decides
+        refused = lexical.ask(question)
+        assert refused.abstained and "select" not in refused.timings_ms  # refused first: the selector is not run
+
+
+def test_with_abstain_by_both_the_selectors_evidence_decides_beside_the_lexical_signals(sample_assistant):
+    from dataclasses import replace
+
+    from assistant.abstain import AbstainPolicy, abstain_signals
+    from assistant.answer_step import AnswerStep
+    from assistant.sentence_scorer import SENTENCE_FEATURES
+
+    responder = sample_assistant._responder
+    step, chunks = responder.step, responder.version.chunks
+    assert step.abstain_by == "both" and step.abstain.params["evidence"] > 0
+    question = "What is the standard dose of ketamine for depression?"
+    _, cands = responder.candidates(question, question)
+    scores = step.scorer(cands)
+    selection = step.selector(question, cands.texts, scores, cands.features[:, SENTENCE_FEATURES.index("dense")])
+    signals = abstain_signals(cands, scores, 0.0, len(chunks))
+    assert step(question, cands, chunks, 0.0).abstained == step.abstain(replace(signals, evidence=selection.evidence))
+    # an abstention that reads the evidence alone: the call turns on it, on either side of its value
+    for bias, refuses in ((-selection.evidence + 0.5, False), (-selection.evidence - 0.5, True)):
+        evidence_only = AbstainPolicy({n: 0.0 for n in step.abstain.params} | {"evidence": 1.0, "bias": bias,
+                                                                               "dense_accept": 2.0})
+        decided = AnswerStep(step.scorer, evidence_only, step.selector, "both")(question, cands, chunks, 0.0)
+        assert decided.abstained is refuses and decided.selected
+
+
+def test_without_a_selector_both_falls_back_to_the_lexical_abstention():
+    from assistant.abstain import AbstainPolicy
+    from assistant.answer_step import step_abstention
+    from assistant.fitted import abstention_with_selector
+
+    policy, by = step_abstention("both", -0.5, has_selector=False)
+    assert by == "lexical" and policy.params == AbstainPolicy().params and policy.threshold == -0.5
+    policy, by = step_abstention("both", None, has_selector=True)
+    assert by == "both" and policy.params == abstention_with_selector()["params"] and policy.threshold == 0.0
+    assert step_abstention("selector", 0.3, has_selector=True)[1] == "selector"
+    assert step_abstention("selector", 0.3, has_selector=False)[1] == "lexical"
 
 
 def test_with_abstain_by_selector_its_probability_and_threshold_decide(sample_index, config):
@@ -151,8 +191,8 @@ def test_with_abstain_by_selector_its_probability_and_threshold_decide(sample_in
     assert fitted.selector.threshold == selector.settings()["threshold"]
 
 
-def test_by_default_the_lexical_abstention_decides_and_keeps_the_selector_threshold(sample_index, config):
-    assert config.abstain_by == "lexical"
+def test_by_default_both_decide_and_keep_the_selector_threshold(sample_index, config):
+    assert config.abstain_by == "both"
     lenient = Assistant.from_index(sample_index, config=config.with_overrides(abstain_threshold=-1e9))
     assert lenient.selector.threshold == selector.settings()["threshold"]  # the lexical threshold was set
     assert not lenient.ask("What is the capital of France?").abstained

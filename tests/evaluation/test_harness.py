@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from assistant.abstain import AbstainPolicy
+from assistant.answer_step import step_abstention
 from assistant.fusion import WeightedFusion
 from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
-from assistant.sentence_scorer import SentenceScorer
+from assistant.sentence_scorer import SENTENCE_FEATURES, SentenceScorer
 from evaluation.bench_metrics import answer_step
 from evaluation.harness import Harness
 
@@ -21,7 +21,8 @@ def _questions(repo_dir) -> list[str]:
 def test_the_harness_ranks_and_answers_as_the_assistant_does(sample_assistant, config, repo_dir):
     product = sample_assistant._responder
     h = Harness(product.version, sample_assistant.encoder, [], config.candidates)
-    fusion, policy = WeightedFusion(config.fusion_weights), AbstainPolicy(threshold=config.abstain_threshold)
+    fusion = WeightedFusion(config.fusion_weights)
+    policy, abstain_by = step_abstention(config.abstain_by, config.abstain_threshold, True)
     answered = 0
     for q in h.asked(_questions(repo_dir)):
         question = q.target.item.question
@@ -29,7 +30,7 @@ def test_the_harness_ranks_and_answers_as_the_assistant_does(sample_assistant, c
         assert rows == product.retriever(question).rows, question
         cands = h.candidates_for(q, scores, rows, config.top_k)
         picked, abstained = answer_step(h, q, cands, SentenceScorer(), policy, config.max_quotes,
-                                        sample_assistant.selector, config.abstain_by)
+                                        sample_assistant.selector, abstain_by)
         answer = sample_assistant.ask(question)
         if answer.crisis:
             continue
@@ -38,3 +39,20 @@ def test_the_harness_ranks_and_answers_as_the_assistant_does(sample_assistant, c
             assert [cands.texts[i] for i in picked] == [quote.text for quote in answer.quotes], question
             answered += 1
     assert answered >= 5
+
+
+def test_the_signals_carry_the_selectors_evidence_on_the_products_shortlist(sample_assistant, config, repo_dir):
+    product = sample_assistant._responder
+    h = Harness(product.version, sample_assistant.encoder, [], config.candidates)
+    fusion, selector = WeightedFusion(config.fusion_weights), sample_assistant.selector
+    step = product.step
+    for q in h.asked(_questions(repo_dir)[:6]):
+        question = q.target.item.question
+        lexical_only = h.question_signals(q, fusion, DEFAULT_SENTENCE_WEIGHT, SentenceScorer())
+        signals = h.question_signals(q, fusion, DEFAULT_SENTENCE_WEIGHT, SentenceScorer(), selector=selector)
+        assert lexical_only.evidence == 0.0
+        assert signals.score == lexical_only.score and signals.best_dense == lexical_only.best_dense
+        _, cands = product.candidates(question, question)  # the product's own candidates and shortlist
+        scores = step.scorer(cands)
+        expected = selector(question, cands.texts, scores, cands.features[:, SENTENCE_FEATURES.index("dense")])
+        assert abs(signals.evidence - expected.evidence) < 1e-4, question

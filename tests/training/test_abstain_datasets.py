@@ -2,10 +2,12 @@
 import numpy as np
 
 from assistant.abstain import AbstainPolicy, AbstainSignals
-from training.abstain_datasets import dense_accept, figures, fit_pooled, held
+from training.abstain_datasets import dense_accept, figures, fit_pooled, held, with_all_signals
+from training.abstain_evidence import WITH_EVIDENCE
 from training.abstain_fit import AbstainData
 
 NAMES = AbstainSignals.names()
+ROWS = ("pos", "neg", "off", "one_pos", "one_neg")
 
 
 def _data(rng, n: int, shift: float) -> AbstainData:
@@ -51,3 +53,24 @@ def test_figures_and_held_rows_read_one_fold():
     out = figures(AbstainPolicy(fit_pooled([d], 1.0)), d)
     assert out["separability_without_article"] > 0.95 and out["abstain_rate_answerable"] < 0.2
     assert out["abstain_rate_without_article"] > 0.8
+
+
+def test_rows_kept_before_the_evidence_read_it_as_zero():
+    d = _data(np.random.default_rng(2), 20, 1.0)
+    old = AbstainData(*(getattr(d, f)[:, :-1] if getattr(d, f).ndim == 2 and f in ROWS else getattr(d, f)
+                        for f in AbstainData.__dataclass_fields__))
+    padded = with_all_signals(old)
+    assert padded.pos.shape[1] == len(NAMES) and (padded.pos[:, -1] == 0).all()
+    assert (padded.pos[:, :-1] == d.pos[:, :-1]).all() and (padded.folds == d.folds).all()
+
+
+def test_the_selectors_evidence_is_weighed_only_when_asked():
+    rng = np.random.default_rng(3)
+    d = _data(rng, 300, 0.0)  # the lexical signals tell nothing...
+    evidence = NAMES.index("evidence")
+    d.pos[:, evidence] += 3.0  # ...the evidence tells
+    d.one_pos[:, evidence] += 3.0
+    lexical, both = fit_pooled([d], 1.0), fit_pooled([d], 1.0, WITH_EVIDENCE)
+    assert lexical["evidence"] == 0.0 and both["evidence"] > 1.0
+    assert figures(AbstainPolicy(both), d)["separability_without_article"] > 0.9
+    assert figures(AbstainPolicy(lexical), d)["separability_without_article"] < 0.7

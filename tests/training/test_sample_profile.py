@@ -24,3 +24,15 @@ def test_the_profile_of_the_sample_questions(sample_assistant):
     assert got["answer_cases"] == 1 and got["abstain_cases"] == 1 and got["selector_right_first"] == 1
     assert got["separability_lexical_confidence"] == 1.0
     assert dose["evidence"] > weather["evidence"] and got["separability_selector_evidence"] == 1.0
+    assert dose["confidence_with_evidence"] > weather["confidence_with_evidence"]
+    assert got["separability_confidence_with_evidence"] == 1.0
+
+
+def test_the_lexical_confidence_is_the_lexical_abstentions_whatever_the_config(sample_assistant, sample_index, config):
+    from assistant import Assistant
+
+    case = [{"id": "dose", "kind": "answer", "question": "How long does the drip itself usually run?",
+             "expect_any": ["40 minutes"]}]
+    lexical = Assistant.from_index(sample_index, config=config.with_overrides(abstain_by="lexical"))
+    assert sample_assistant._responder.step.abstain_by == "both"
+    assert case_rows(sample_assistant, case)[0]["confidence"] == case_rows(lexical, case)[0]["confidence"]

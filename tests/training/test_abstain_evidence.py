@@ -1,0 +1,45 @@
+"""The abstention with the selector's evidence is measured against the lexical one on the same rows, and
+says what to run when a held-out selector is not kept."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.abstain import AbstainSignals
+from training.abstain_evidence import report, torch_selector
+from training.abstain_fit import AbstainData
+
+NAMES = AbstainSignals.names()
+
+
+def _data(rng, n: int, lexical_shift: float) -> AbstainData:
+    """Answerable rows ``lexical_shift`` above the others on the lexical signals, 2 above on the evidence."""
+    def rows(k, shift, evidence):
+        out = rng.normal(shift, 1.0, size=(k, len(NAMES)))
+        out[:, NAMES.index("size")] = np.log(500)
+        out[:, NAMES.index("evidence")] = rng.normal(evidence, 1.0, size=k)
+        return out
+
+    folds = np.arange(n) % 5
+    pairs = np.stack([np.arange(n) % 5, (np.arange(n) + 1) % 5], 1)
+    return AbstainData(rows(n, lexical_shift, 2.0), rows(n, 0.0, 0.0), rows(8, -3.0, -3.0),
+                       rows(n, lexical_shift + 2.0, 2.0), rows(n, 0.0, 0.0), folds, pairs, pairs)
+
+
+def test_the_report_sets_the_evidence_beside_the_lexical_signals_on_the_same_rows():
+    rng = np.random.default_rng(0)
+    datas = {name: _data(rng, 150, shift) for name, shift in (("covidqa", 0.3), ("selqa", 0.5), ("xquad", 0.4))}
+    out = report(datas)
+    for name in datas:
+        lexical = out[name]["lexical_fitted_on_the_other_two"]["separability_without_article"]
+        both = out[name]["with_evidence_fitted_on_the_other_two"]["separability_without_article"]
+        assert both > lexical + 0.1, name
+        oof = out["with_evidence_all_three_out_of_fold"][name]["separability_without_article"]
+        assert oof > out["lexical_all_three_out_of_fold"][name]["separability_without_article"] + 0.1, name
+    assert out["lexical_all_three"]["params"]["evidence"] == 0.0
+    assert out["with_evidence_all_three"]["params"]["evidence"] > 0.5
+
+
+def test_without_a_kept_held_out_selector_it_says_which_run_to_train(tmp_path):
+    with pytest.raises(SystemExit, match="--runs without_selqa"):
+        torch_selector(tmp_path / "selector-without_selqa-b9934158")

@@ -203,12 +203,17 @@ def load_datasets(index: Path, data: Path) -> dict[str, tuple[object, Path | Non
             "xquad": (xquad_corpus(data / "xquad"), None)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str, save_help: str) -> argparse.Namespace:
+    """The command line of an abstention fit on the three data sets: --index, --data, --save."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True, help="an index of the 98 COVID-QA articles")
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
-    parser.add_argument("--save", action="store_true", help="ship the weights fitted on all three data sets")
-    args = parser.parse_args()
+    parser.add_argument("--save", action="store_true", help=save_help)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments(__doc__, "ship the weights fitted on all three data sets")
     import tempfile
 
     with tempfile.TemporaryDirectory() as work:

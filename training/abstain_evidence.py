@@ -17,7 +17,6 @@ selectors' sha256, the date and the figures printed).
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import sys
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from assistant.abstain import AbstainPolicy
 from training.abstain_datasets import (
+    arguments,
     choose_pooled,
     data_files,
     dataset_rows,
@@ -81,11 +81,7 @@ def report(datas: dict) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, required=True, help="an index of the 98 COVID-QA articles")
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
-    parser.add_argument("--save", action="store_true", help="ship the weights with evidence fitted on all three")
-    args = parser.parse_args()
+    args = arguments(__doc__, "ship the weights with evidence fitted on all three data sets")
     import torch
 
     from training.selector import run_model_dir

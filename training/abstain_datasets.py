@@ -195,6 +195,16 @@ def out_of_fold(datas: dict[str, AbstainData], unused: tuple[str, ...] = UNUSED)
     return out
 
 
+SWEEP = (-0.5, 0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def threshold_sweep(params: dict, datas: dict[str, AbstainData]) -> dict:
+    """In-sample: what each data set's answerable and without-article questions meet at other thresholds
+    (the operating points ``abstain_threshold`` can choose)."""
+    return {str(t): {name: [_rate(AbstainPolicy(params, t), d.pos), _rate(AbstainPolicy(params, t), d.neg)]
+                     for name, d in datas.items()} for t in SWEEP}
+
+
 def load_datasets(index: Path, data: Path) -> dict[str, tuple[object, Path | None]]:
     from evaluation.covidqa import CovidQA
     from evaluation.qa_corpora import selqa_corpus, xquad_corpus
@@ -232,7 +242,8 @@ def main() -> None:
     report["all_three_out_of_fold"] = out_of_fold(datas)
     cost, params = choose_pooled(list(datas.values()))
     report["all_three"] = {"params": params, "negative_cost": cost,
-                           "in_sample": {name: figures(AbstainPolicy(params), d) for name, d in datas.items()}}
+                           "in_sample": {name: figures(AbstainPolicy(params), d) for name, d in datas.items()},
+                           "threshold_sweep": threshold_sweep(params, datas)}
     print(json.dumps(report, indent=1))
     if args.save:
         from assistant.fitted import ABSTAIN_FILE

@@ -2,7 +2,7 @@
 import numpy as np
 
 from assistant.abstain import AbstainPolicy, AbstainSignals
-from training.abstain_datasets import dense_accept, figures, fit_pooled, held, with_all_signals
+from training.abstain_datasets import SWEEP, dense_accept, figures, fit_pooled, held, threshold_sweep, with_all_signals
 from training.abstain_evidence import WITH_EVIDENCE
 from training.abstain_fit import AbstainData
 
@@ -74,3 +74,11 @@ def test_the_selectors_evidence_is_weighed_only_when_asked():
     assert lexical["evidence"] == 0.0 and both["evidence"] > 1.0
     assert figures(AbstainPolicy(both), d)["separability_without_article"] > 0.9
     assert figures(AbstainPolicy(lexical), d)["separability_without_article"] < 0.7
+
+
+def test_the_threshold_sweep_refuses_more_the_higher_the_threshold():
+    d = _data(np.random.default_rng(4), 200, 1.5)
+    sweep = threshold_sweep(fit_pooled([d], 1.0), {"one": d})
+    rates = [sweep[str(t)]["one"] for t in SWEEP]
+    assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(rates, rates[1:]))
+    assert rates[0] != rates[-1]

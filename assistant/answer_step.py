@@ -64,6 +64,8 @@ class AnswerStep:
 
     def __init__(self, scorer: SentenceScorer, abstain: AbstainPolicy, selector=None, abstain_by: str = "lexical",
                  max_quotes: int = 3):
+        if abstain_by == "both" and selector is None:  # its weights expect the evidence: never read it as 0
+            raise ValueError('abstain_by = "both" needs an answer selector; step_abstention falls back to "lexical"')
         self.scorer = scorer
         self.abstain = abstain
         self.selector = selector

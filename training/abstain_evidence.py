@@ -41,17 +41,20 @@ HELD_OUT_RUN = {"covidqa": "without_covidqa", "selqa": "without_selqa", "xquad":
 COMMAND = "python -m training.abstain_evidence --index DIR --save"
 
 
-def torch_selector(model_dir: Path):
-    """The product's ``AnswerSelector`` with the shipped settings, reading with the model kept in
-    ``model_dir`` (a held-out run's, ``training.selector.run_model_dir``) -> (selector, key of the model)."""
+def torch_selector(run: str):
+    """The product's ``AnswerSelector`` with the shipped settings, reading with the model that ``python -m
+    training.selector`` kept for the held-out ``run`` -> (selector, sha256 of the model's weights, the key of
+    its rows in the cache: weights and the shipped settings the evidence reads)."""
     import torch
 
     from assistant.selector import AnswerSelector
     from ingest import selector
+    from training.selector import run_model_dir
 
+    model_dir = run_model_dir(run)
     if not (model_dir / selector.DELTA_FILE).is_file():
         raise SystemExit(f"no selector kept in {model_dir}: run `python -m training.selector --index DIR "
-                         f"--logits FILE --runs {model_dir.name.rsplit('-', 1)[0].removeprefix('selector-')}` first")
+                         f"--logits FILE --runs {run}` first")
     model, _ = selector.load(model_dir)
     shipped = selector.settings()
 
@@ -59,9 +62,11 @@ def torch_selector(model_dir: Path):
         with torch.no_grad():
             return model.score(question, texts).numpy()
 
-    key = hashlib.sha256((model_dir / selector.DELTA_FILE).read_bytes()).hexdigest()[:12]
+    weights = hashlib.sha256((model_dir / selector.DELTA_FILE).read_bytes()).hexdigest()[:12]
+    read = {k: shipped[k] for k in ("shortlist", "ranking")}
+    rows_key = hashlib.sha256(json.dumps([weights, read], sort_keys=True).encode()).hexdigest()[:12]
     return AnswerSelector(logits, shipped["shortlist"], tuple(shipped["calibration"].values()), shipped["threshold"],
-                          shipped["margin"], shipped["ranking"]), key
+                          shipped["margin"], shipped["ranking"]), weights, rows_key
 
 
 def report(datas: dict) -> dict:
@@ -84,16 +89,14 @@ def main() -> None:
     args = arguments(__doc__, "ship the weights with evidence fitted on all three data sets")
     import torch
 
-    from training.selector import run_model_dir
-
     torch.set_num_threads(2)
     datas, selectors = {}, {}
     with tempfile.TemporaryDirectory() as work:
         for name, (dataset, index) in load_datasets(args.index, args.data).items():
-            selector, key = torch_selector(run_model_dir(HELD_OUT_RUN[name]))
-            selectors[HELD_OUT_RUN[name]] = key
+            selector, weights, rows_key = torch_selector(HELD_OUT_RUN[name])
+            selectors[HELD_OUT_RUN[name]] = weights
             print(f"{name}: signal rows with the evidence of {HELD_OUT_RUN[name]}", file=sys.stderr, flush=True)
-            datas[name] = dataset_rows(dataset, index, Path(work), selector, key)
+            datas[name] = dataset_rows(dataset, index, Path(work), selector, rows_key)
     figures_printed = report(datas)
     print(json.dumps(figures_printed, indent=1))
     if args.save:

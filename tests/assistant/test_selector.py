@@ -225,3 +225,11 @@ def test_the_runner_up_margin_decides_how_many_quotes(sample_index, config):
     chosen.selector.margin = 1e9  # every runner-up joins, up to max_quotes
     many = chosen.ask(question)
     assert len(one.quotes) == 1 and len(many.quotes) == config.max_quotes
+
+
+def test_an_answer_step_that_abstains_by_both_needs_a_selector(sample_assistant):
+    from assistant.answer_step import AnswerStep
+
+    step = sample_assistant._responder.step
+    with pytest.raises(ValueError, match="needs an answer selector"):
+        AnswerStep(step.scorer, step.abstain, None, "both")

@@ -40,6 +40,7 @@ def test_the_report_sets_the_evidence_beside_the_lexical_signals_on_the_same_row
     assert out["with_evidence_all_three"]["params"]["evidence"] > 0.5
 
 
-def test_without_a_kept_held_out_selector_it_says_which_run_to_train(tmp_path):
+def test_without_a_kept_held_out_selector_it_says_which_run_to_train(tmp_path, monkeypatch):
+    monkeypatch.setenv("VERBATIM_CACHE", str(tmp_path))
     with pytest.raises(SystemExit, match="--runs without_selqa"):
-        torch_selector(tmp_path / "selector-without_selqa-b9934158")
+        torch_selector("without_selqa")

@@ -1,4 +1,5 @@
-"""Load what the COVID-QA fitting and bench need: the index version, gold targets and a Harness."""
+"""Load what the COVID-QA fitting and bench need: the index version, gold targets and a Harness (of COVID-QA, or
+of any data set in its shape on an index of its articles)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,10 +13,14 @@ from ingest.version import IndexVersion
 
 
 def load_bench(index: Path, data: Path, config: Config | None = None, encoder=None) -> Harness:
+    return harness_for(index, CovidQA.load(data), config, encoder)
+
+
+def harness_for(index: Path, dataset: CovidQA, config: Config | None = None, encoder=None) -> Harness:
+    """A ``Harness`` over ``dataset``'s questions on ``index`` (an index of its articles)."""
     from assistant.encoder import load_query_encoder
 
     config = config or Config()
     version = IndexVersion.load(IndexStore(index).require_live(), model=config.model)
-    dataset = CovidQA.load(data)
     encoder = encoder or load_query_encoder(config, index_root=Path(index))
     return Harness(version, encoder, gold_targets(version, dataset.questions))

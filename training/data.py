@@ -1,5 +1,6 @@
 """Training groups for the answer selector: COVID-QA through the product's own shortlist. SelQA and XQuAD
-come from ``evaluation.answer_sets``, in the same ``Group`` shape (re-exported here)."""
+come from ``evaluation.answer_sets``, in the same ``Group`` shape (re-exported here); asked of their own
+corpora through the product's path (``product_path_groups``), they hold the lexical score too."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +8,7 @@ import numpy as np
 from evaluation.answer_sets import FOLDS, SHORTLIST, Group, assign_folds, digest, selqa_groups, xquad_groups
 
 __all__ = ["FOLDS", "SHORTLIST", "Group", "assign_folds", "covidqa_groups", "digest",
-           "selqa_groups", "shortlist_group", "xquad_groups"]
+           "product_path_groups", "selqa_groups", "shortlist_group", "xquad_groups"]
 
 
 def dense(cands, rows) -> list[float]:
@@ -53,6 +54,29 @@ def covidqa_groups(h, negatives: bool = True, shortlist: int = SHORTLIST) -> lis
             others = [r for r in rows if h.version.chunks[r].article_id != item.article]
             out.append(shortlist_group(h, q, scores, others, scorer, shortlist, "covidqa", "without_article"))
     return assign_folds([g for g in out if g is not None])
+
+
+def product_path_groups(h, dataset: str, corpus: str, paraphrased: set[str] = frozenset(),
+                        shortlist: int = SHORTLIST) -> list[Group]:
+    """Each answerable question of ``h`` (a ``Harness`` over a corpus of SelQA's or XQuAD's articles) as the
+    product reads it: the lexical scorer's top ``shortlist`` sentences of the best 5 chunks of the whole
+    corpus, gold where a sentence covers the answer (``Harness.hits``). ``meta["product_path"]`` names the
+    corpus; questions in ``paraphrased`` are marked so."""
+    from assistant.fusion import WeightedFusion
+    from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
+    from assistant.sentence_scorer import SentenceScorer
+
+    fusion, scorer = WeightedFusion(), SentenceScorer(chunks=len(h.version.chunks))
+    out = []
+    for q in h.data:
+        if q.target.span is None:
+            continue
+        scores, rows = h.retrieve(q, fusion, DEFAULT_SENTENCE_WEIGHT)
+        g = shortlist_group(h, q, scores, rows, scorer, shortlist, dataset, "answerable", product_path=corpus)
+        if g is not None:
+            g.paraphrase = g.question in paraphrased
+            out.append(g)
+    return assign_folds(out)
 
 
 def shortlist_group(h, q, scores, rows: list[int], scorer, shortlist: int, dataset: str, kind: str,

@@ -8,8 +8,9 @@ selector trained from the packaged MiniLM with the same seed and settings:
 
   shipped          all three data sets (SelQA: dev only); scored on SelQA test (never trained on)
   without_covidqa  SelQA + XQuAD; scored on COVID-QA (answerable, asked without its article, off-topic)
-  without_selqa    COVID-QA + XQuAD; scored on SelQA test
-  without_xquad    COVID-QA + SelQA; scored on XQuAD
+  without_selqa    COVID-QA + XQuAD; scored on SelQA test (its candidates, and its questions asked of
+                   the SelQA test corpus through the product's path)
+  without_xquad    COVID-QA + SelQA; scored on XQuAD (the same two ways)
   covidqa_half_H   SelQA + XQuAD + the COVID-QA articles of the other half (article-level); scored on half H
 
 Held-out logits are kept in FILE (one JSON line per run and settings; a run whose kept logits lack a
@@ -17,10 +18,11 @@ group it now scores is trained again) and reused, so the figures and the calibra
 The ranking weights (logit + weights x the lexical score, BM25 within the candidates and the cosine:
 ``assistant.selector``), the calibration (P(the shortlist answers) = sigmoid(a * evidence + b), the
 evidence being the best of those scores without the lexical one) and the runner-up margin are fitted
-on the held-out logits only, and so is the shortlist's size (the smallest of SHORTLIST_SIZES that
-stays within one question in 500 of the largest's held-out first quotes on every data set, each cut by its
-lexical order: the selector reads fewer pairs where more buy nothing; every figure after it is taken at
-that size), all written with ``--save`` into
+on the held-out logits only (the lexical weight on all three data sets: SelQA's and XQuAD's questions
+asked of their corpora carry the lexical score their candidate sets lack), and so is the shortlist's
+size (the smallest of SHORTLIST_SIZES that stays within one question in 500 of the largest's held-out
+first quotes on every data set, each cut by its lexical order: the selector reads fewer pairs where
+more buy nothing; every figure after it is taken at that size), all written with ``--save`` into
 ``ingest/weights/selector/selector.json`` beside the fp16 weights; ``manifest.json`` records the data
 sets and their sha256, this command, the seed, the weights' sha256 and the figures printed. COVID-QA's
 figures set the product's default, lexical abstention (``lexical_abstention_*``) beside the selector's
@@ -48,6 +50,7 @@ from training.selector_figures import (
 )
 from training.selector_ranking import (
     add_cheap_scores,
+    by_view,
     choose_ranking,
     choose_shortlist,
     cross_fitted,
@@ -55,6 +58,7 @@ from training.selector_ranking import (
     evidence,
     group_key,
     leave_one_out,
+    on_product_path,
     ranking_by_size,
 )
 from training.selector_train import score_groups, train
@@ -87,7 +91,28 @@ def load_groups(index: Path, data: Path) -> dict[str, list[d.Group]]:
     asked_eval = list(OFF_TOPIC) + list(rng.choice(asked_eval, OFF_TOPIC_EVAL, replace=False))
     return {"covidqa": covid, "selqa_dev": selqa_dev, "selqa_test": selqa_test, "xquad": xquad,
             "off_topic_train": off_topic_shortlists(h, asked_train, "selqa"),
-            "off_topic_eval": off_topic_shortlists(h, asked_eval, "off_topic")}
+            "off_topic_eval": off_topic_shortlists(h, asked_eval, "off_topic"),
+            **product_path_sets(data)}
+
+
+def product_path_sets(data: Path) -> dict[str, list[d.Group]]:
+    """SelQA test and XQuAD asked of their own corpora through the product's path (each indexed as the bench
+    indexes a corpus, cached): shortlists with the lexical score, which their candidate sets lack, so the
+    ranking's lexical weight is chosen on three data sets and readers' rewritten questions among them."""
+    from evaluation.bench import build_index
+    from evaluation.bench_data import harness_for
+    from evaluation.qa_corpora import selqa_corpus, xquad_corpus
+    from ingest.config import Config
+
+    rows = json.loads((data / "selqa" / "selqa-ass-test.json").read_text(encoding="utf-8"))
+    paraphrased = {r["question"].strip() for r in rows if r.get("is_paraphrase")}
+    out = {}
+    corpora = (("selqa_test_path", "selqa", selqa_corpus(data / "selqa", "test"), paraphrased),
+               ("xquad_path", "xquad", xquad_corpus(data / "xquad"), set()))
+    for name, dataset, corpus, marked in corpora:
+        index, _ = build_index(corpus, Config())
+        out[name] = d.product_path_groups(harness_for(index, corpus), dataset, corpus.name, marked)
+    return out
 
 
 def off_topic_shortlists(h, questions: list[str], dataset: str) -> list[d.Group]:
@@ -127,8 +152,9 @@ def runs(groups: dict[str, list[d.Group]]) -> dict[str, tuple[list[d.Group], lis
     out = {
         "shipped": (covid + selqa + xquad + off_train, [g for g in test if g.kind == "answerable"] + off_eval),
         "without_covidqa": (selqa + xquad, groups["covidqa"] + off_eval),
-        "without_selqa": (covid + xquad, [g for g in test if g.kind == "answerable"] + test_negatives),
-        "without_xquad": (covid + selqa + off_train, groups["xquad"]),
+        "without_selqa": (covid + xquad, [g for g in test if g.kind == "answerable"] + test_negatives
+                          + groups.get("selqa_test_path", [])),
+        "without_xquad": (covid + selqa + off_train, groups["xquad"] + groups.get("xquad_path", [])),
     }
     for half in (0, 1):
         out[f"covidqa_half_{half}"] = (
@@ -208,6 +234,20 @@ def saved_model_logits(run: str, groups: list[d.Group], model_dir: Path, path: P
     return logits
 
 
+def held_out_sets(plan: dict, per_run: dict, covid_runs: list[str], wanted: list[str]) -> dict:
+    """{data set: (its held-out groups, their logits)} to choose the ranking on: COVID-QA from ``covid_runs``
+    (the halves where run, else the run without it), SelQA and XQuAD each from the run without it (their
+    candidates, and their questions asked of their corpora where scored)."""
+    out = {}
+    covid = [g for name in covid_runs for g in plan[name][1] if g.dataset == "covidqa"]
+    if covid:
+        out["covidqa"] = (covid, {k: v for name in covid_runs for k, v in per_run[name].items()})  # disjoint
+    for dataset, name in (("selqa", "without_selqa"), ("xquad", "without_xquad")):
+        if name in wanted:
+            out[dataset] = ([g for g in plan[name][1] if g.dataset == dataset], per_run[name])
+    return out
+
+
 def choose_margin(groups, logits, calibration, weights: dict) -> float:
     """The widest margin whose held-out quotes per answer stay within QUOTES_PER_ANSWER."""
     fitting = [m for m in MARGINS if figures(groups, logits, calibration, m, weights).get(
@@ -258,23 +298,19 @@ def main() -> None:
     # trained without COVID-QA (a publisher's new domain); SelQA and XQuAD each held out of its run
     covid_runs = [name for name in held_out if name.startswith("covidqa_half")] or \
         [name for name in held_out if name == "without_covidqa"]
-    covid_oof = [g for name in covid_runs for g in plan[name][1] if g.dataset == "covidqa"]
-    covid_logits = {k: v for name in covid_runs for k, v in per_run[name].items()}  # disjoint groups
-    ranking_sets = {"covidqa": (covid_oof, covid_logits)} if covid_oof else {}
-    for dataset, name in (("selqa", "without_selqa"), ("xquad", "without_xquad")):
-        if name in held_out:
-            ranking_sets[dataset] = ([g for g in held_out[name] if g.dataset == dataset], per_run[name])
+    ranking_sets = held_out_sets(plan, per_run, covid_runs, wanted)
     weights = choose_ranking(ranking_sets) if ranking_sets else {}
-    by_size = ranking_by_size(ranking_sets, weights, SHORTLIST_SIZES) if ranking_sets else {}
+    by_size = ranking_by_size(by_view(ranking_sets), weights, SHORTLIST_SIZES) if ranking_sets else {}
     shortlist = choose_shortlist(by_size, SHORTLIST_TOLERANCE) if by_size else d.SHORTLIST
     # from here on every figure reads what the product will read: its shortlists cut to the size shipped
     for name in wanted:
         groups_scored, per_run[name] = cut_shortlists(plan[name][1], per_run[name], shortlist)
         plan[name] = (plan[name][0], groups_scored)
-    held_out = {name: plan[name][1] for name in wanted if name != "shipped"}
-    covid_oof, covid_logits = cut_shortlists(covid_oof, covid_logits, shortlist)
-    if "covidqa" in ranking_sets:
-        ranking_sets["covidqa"] = (covid_oof, covid_logits)
+    ranking_sets = held_out_sets(plan, per_run, covid_runs, wanted)
+    covid_oof, covid_logits = ranking_sets.get("covidqa", ([], {}))
+    # SelQA's and XQuAD's questions asked of their whole corpora rank (and choose the weights) beside their
+    # own candidates; the calibration and each run's figures read the candidates, as before
+    held_out = {name: [g for g in plan[name][1] if not on_product_path(g)] for name in wanted if name != "shipped"}
     rows = [(evidence(g, per_run[name], weights), g.answerable, g.dataset) for name, gs in held_out.items() for g in gs]
     calibration = fit_calibration(rows) if rows else (1.0, 0.0)
     margin = choose_margin(covid_oof, covid_logits, calibration, weights) if covid_oof else 1.0
@@ -283,11 +319,15 @@ def main() -> None:
               "fitted_on": {k: len(v[0]) for k, v in ranking_sets.items()},
               "covidqa_runs": covid_runs}
     for name in wanted:
-        report[name] = figures(plan[name][1], per_run[name], calibration, margin, weights)
+        own = [g for g in plan[name][1] if not on_product_path(g)]
+        report[name] = figures(own, per_run[name], calibration, margin, weights)
         if name != "shipped":  # the ranking only: the calibration reads the evidence of the weights chosen
-            alone = figures(plan[name][1], per_run[name], calibration, margin, {})
+            alone = figures(own, per_run[name], calibration, margin, {})
             report[name + "_selector_alone"] = {k: v for k, v in alone.items()
                                                 if k.startswith(("questions", "ranking"))}
+        path = [g for g in plan[name][1] if on_product_path(g)]
+        if path:  # as a reader of that corpus sees it: its lexical abstention's figures are among these
+            report[name + "_product_path"] = figures(path, per_run[name], calibration, margin, weights)
     if ranking_sets:
         report["leave_one_dataset_out"] = leave_one_out(ranking_sets, margin)
     if rows:

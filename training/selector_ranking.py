@@ -109,24 +109,37 @@ def cross_fitted(groups, logits, margin: float, fixed: dict) -> dict:
 
 
 def leave_one_out(held_out: dict[str, tuple[list[d.Group], dict]], margin: float) -> dict:
-    """For each data set: the ranking weights chosen on the others (COVID-QA's lexical weight on its other
-    article folds) and its right sentence first with them. Never judged where chosen."""
+    """For each data set: the ranking weights chosen on the others and its right sentence first with them
+    (its own candidates; ``product_path``: its questions asked of its whole corpus, where it has those).
+    Never judged where chosen; COVID-QA's figure with its lexical weight chosen on its other article folds
+    is beside it (``cross_fitted``)."""
     out = {}
     for name, (groups, logits) in held_out.items():
         others = {k: v for k, v in held_out.items() if k != name}
         weights = choose_ranking(others)
-        answerable = [g for g in groups if g.kind == "answerable"]
-        row = {"weights": weights, "questions": len(answerable),
-               "ranking_first": _mean([bool(g.gold[int(np.argmax(ranking_scores(g, logits, weights)))])
-                                       for g in answerable])}
-        para = [g for g in answerable if g.paraphrase]
-        if para:
-            row["ranking_first_paraphrased"] = _mean(
-                [bool(g.gold[int(np.argmax(ranking_scores(g, logits, weights)))]) for g in para])
-        if any("lexical" in g.meta for g in groups):
-            row["cross_fitted"] = cross_fitted(groups, logits, margin, weights)
+        own = [g for g in groups if not on_product_path(g)]
+        row = {"weights": weights} | first_figures(own, logits, weights)
+        path = [g for g in groups if on_product_path(g)]
+        if path:
+            row["product_path"] = first_figures(path, logits, weights) | {
+                "reachable": _mean([bool(g.gold.any()) for g in path if g.kind == "answerable"])}
+        if any("lexical" in g.meta for g in own):
+            row["cross_fitted"] = cross_fitted(own, logits, margin, weights)
         out[name] = row
     return out
+
+
+def first_figures(groups: list[d.Group], logits: dict, weights: dict) -> dict:
+    """Right sentence first over the answerable ``groups`` (and over the paraphrased ones, where marked)."""
+    answerable = [g for g in groups if g.kind == "answerable"]
+    row = {"questions": len(answerable),
+           "ranking_first": _mean([bool(g.gold[int(np.argmax(ranking_scores(g, logits, weights)))])
+                                   for g in answerable])}
+    para = [g for g in answerable if g.paraphrase]
+    if para:
+        row["ranking_first_paraphrased"] = _mean(
+            [bool(g.gold[int(np.argmax(ranking_scores(g, logits, weights)))]) for g in para])
+    return row
 
 
 def shortened(groups: list[d.Group], logits: dict, size: int) -> tuple[list[d.Group], dict]:
@@ -157,8 +170,14 @@ def shortened(groups: list[d.Group], logits: dict, size: int) -> tuple[list[d.Gr
 
 
 def is_product_shortlist(g: d.Group) -> bool:
-    """A group the product's own shortlist made (COVID-QA's, and the off-topic questions asked of it)."""
-    return g.dataset == "covidqa" or g.meta.get("asked_of") == "covidqa"
+    """A group the product's own shortlist made (COVID-QA's, the off-topic questions asked of it, and SelQA's
+    and XQuAD's asked of their own corpora: ``d.product_path_groups``)."""
+    return g.dataset == "covidqa" or g.meta.get("asked_of") == "covidqa" or on_product_path(g)
+
+
+def on_product_path(g: d.Group) -> bool:
+    """SelQA's or XQuAD's question asked of its whole corpus through the product (``d.product_path_groups``)."""
+    return "product_path" in g.meta
 
 
 def cut_shortlists(groups: list[d.Group], logits: dict, size: int) -> tuple[list[d.Group], dict]:
@@ -171,6 +190,18 @@ def cut_shortlists(groups: list[d.Group], logits: dict, size: int) -> tuple[list
             logits |= kept
         out.append(g)
     return out, logits
+
+
+def by_view(held_out: dict[str, tuple[list[d.Group], dict]]) -> dict[str, tuple[list[d.Group], dict]]:
+    """``held_out`` with each data set's questions asked of its whole corpus (``on_product_path``) apart, as
+    ``NAME_product_path``: a shortlist size must serve both views."""
+    out = {}
+    for name, (groups, logits) in held_out.items():
+        out[name] = ([g for g in groups if not on_product_path(g)], logits)
+        path = [g for g in groups if on_product_path(g)]
+        if path:
+            out[name + "_product_path"] = (path, logits)
+    return out
 
 
 def ranking_by_size(held_out: dict[str, tuple[list[d.Group], dict]], weights: dict, sizes) -> dict:

@@ -132,6 +132,56 @@ def test_the_ranking_weights_are_chosen_on_held_out_sets_and_judged_where_they_w
     assert len(ranking.grid({"lexical": 1.0})) == len(ranking.grid()) // len(ranking.RANKING_GRID["lexical"])
 
 
+def _on_path(g):
+    g.meta["product_path"] = "corpus"
+    return g
+
+
+def test_questions_asked_of_their_corpus_choose_the_lexical_weight_for_the_others_and_are_judged_apart():
+    # on SelQA's and XQuAD's corpora the lexical score corrects the logit; COVID-QA, held out, is judged with
+    # the lexical weight they chose (none of its own questions chose it)
+    selqa = [_ranked("selqa", f"s{i}", [1.0, 0.0], [0.0, 0.0], [0, 1]) for i in range(2)]
+    selqa_path = [_ranked("selqa", f"p{i}", [1.0, 0.0], [0.0, 0.0], [0, 1], lexical=[0.0, 1.0]) for i in range(3)]
+    covid = [_ranked("covidqa", f"c{i}", [1.0, 0.0], [0.0, 0.0], [0, 1], lexical=[0.0, 1.0]) for i in range(2)]
+    for g, _ in selqa_path:
+        _on_path(g)
+    sets = {name: ([g for g, _ in rows], {k: v for _, lg in rows for k, v in lg.items()})
+            for name, rows in (("selqa", selqa + selqa_path), ("covidqa", covid))}
+    held = ranking.leave_one_out(sets, margin=1.0)
+    assert held["covidqa"]["weights"]["lexical"] == 2.0 and held["covidqa"]["ranking_first"] == 1.0
+    assert held["selqa"]["questions"] == 2 and held["selqa"]["ranking_first"] == 0.0  # its own candidates only
+    assert held["selqa"]["product_path"] == {"questions": 3, "ranking_first": 1.0, "reachable": 1.0}
+    assert "product_path" not in held["covidqa"]
+    views = ranking.by_view(sets)
+    assert sorted(views) == ["covidqa", "selqa", "selqa_product_path"]
+    assert [g.question for g in views["selqa_product_path"][0]] == ["p0", "p1", "p2"]
+    assert [g.question for g in views["selqa"][0]] == ["s0", "s1"]
+    # a question asked of its corpus is the product's shortlist: cut in its lexical order, never re-sorted
+    long_path = _on_path(_ranked("selqa", "long", [0.0, 1.0, 5.0], [0.9, 0.0, 0.0], [0, 0, 1],
+                                 lexical=[3.0, 2.0, 1.0])[0])
+    (cut,), _ = ranking.cut_shortlists([long_path], {ranking.group_key(long_path): [0.0, 1.0, 5.0]}, 2)
+    assert cut.texts == ["t0", "t1"] and not cut.gold.any()
+
+
+def test_a_corpus_asked_through_the_product_gives_the_shortlists_covidqas_own_groups_have(covidqa_harness, covidqa):
+    from evaluation.harness import Harness
+    from evaluation.retrieval_metrics import gold_targets
+    from training import data
+
+    full = covidqa_harness
+    h = Harness(full.version, full.retriever.encoder, gold_targets(full.version, covidqa.questions[:30]))
+    asked = data.product_path_groups(h, "covidqa_path", covidqa.name, {covidqa.questions[0].question})
+    own = [g for g in data.covidqa_groups(h, negatives=False) if g.kind == "answerable"]
+    assert len(asked) == len(own) >= 25
+    for a, o in zip(asked, own):
+        assert (a.question, a.texts, list(a.gold), a.meta["lexical"]) == (o.question, o.texts, list(o.gold),
+                                                                           o.meta["lexical"])
+        assert a.dataset == "covidqa_path" and a.meta["product_path"] == covidqa.name and ranking.on_product_path(a)
+        assert not ranking.on_product_path(o)
+    assert asked[0].paraphrase and not any(g.paraphrase for g in asked[1:])
+    assert sum(g.gold.any() for g in asked) >= len(asked) // 2
+
+
 def test_a_shorter_shortlist_keeps_the_lexical_best_and_loses_what_lay_beyond():
     # COVID-QA's shortlist is in lexical order; the gold sentence is third, so a shortlist of 2 misses it
     g, logits = _ranked("covidqa", "what dose of ketamine", [0.0, 1.0, 5.0], [0.0, 0.0, 0.0], [0, 0, 1],

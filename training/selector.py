@@ -17,16 +17,16 @@ Held-out logits are kept in FILE (one JSON line per run and settings; a run whos
 group it now scores is trained again) and reused, so the figures and the calibration re-run in minutes.
 The ranking weights (logit + weights x the lexical score, BM25 within the candidates and the cosine:
 ``assistant.selector``), the calibration (P(the shortlist answers) = sigmoid(a * evidence + b), the
-evidence being the best of those scores without the lexical one) and the runner-up margin are fitted
-on the held-out logits only (the lexical weight on all three data sets: SelQA's and XQuAD's questions
-asked of their corpora carry the lexical score their candidate sets lack), and so is the shortlist's
-size (the smallest of SHORTLIST_SIZES that stays within one question in 500 of the largest's held-out
-first quotes on every data set, each cut by its lexical order: the selector reads fewer pairs where
-more buy nothing; every figure after it is taken at that size), all written with ``--save`` into
-``ingest/weights/selector/selector.json`` beside the fp16 weights; ``manifest.json`` records the data
-sets and their sha256, this command, the seed, the weights' sha256 and the figures printed. COVID-QA's
-figures set the product's default, lexical abstention (``lexical_abstention_*``) beside the selector's
-own, on the same ranking.
+evidence being the best of those scores without the lexical one) and the runner-up margin are fitted on
+the held-out logits only (the lexical weight on all three data sets: SelQA's and XQuAD's questions asked
+of their corpora carry the lexical score their candidate sets lack), and so is the shortlist's size (the
+smallest of SHORTLIST_SIZES that stays within one question in 500 of the held-out first quotes of the
+largest the latency budget affords on every data set, each cut by its lexical order: the selector reads
+fewer pairs where more buy nothing; every figure after it is taken at that size), all written with
+``--save`` into ``ingest/weights/selector/selector.json`` beside the fp16 weights; ``manifest.json``
+records the data sets and their sha256, this command, the seed, the weights' sha256 and the figures
+printed. COVID-QA's figures set the product's default, lexical abstention (``lexical_abstention_*``)
+beside the selector's own, on the same ranking.
 """
 from __future__ import annotations
 
@@ -69,6 +69,9 @@ MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0)
 # SHORTLIST_TOLERANCE (one question in 500) of the largest's; the selector's cost grows with every pair it reads
 SHORTLIST_SIZES = (4, 8, 10, 12, 14, 16)
 SHORTLIST_TOLERANCE = 0.002
+# the largest shortlist the latency budget (Assistant.ask p95 <= 250 ms on 2 cores, issue 16) admits: 16
+# measured over it (`python -m evaluation.speed --shortlists`, docs/results.md); larger sizes are still printed
+AFFORDABLE_SHORTLIST = 12
 QUOTES_PER_ANSWER = 1.8  # the widest margin whose quotes per answer stay within this (held-out COVID-QA)
 NEGATIVE_SHARE = 0.6  # of the answer-less groups trained on (they are cheaper signal than answerable ones)
 OFF_TOPIC_TRAIN, OFF_TOPIC_EVAL = 400, 300
@@ -301,7 +304,9 @@ def main() -> None:
     ranking_sets = held_out_sets(plan, per_run, covid_runs, wanted)
     weights = choose_ranking(ranking_sets) if ranking_sets else {}
     by_size = ranking_by_size(by_view(ranking_sets), weights, SHORTLIST_SIZES) if ranking_sets else {}
-    shortlist = choose_shortlist(by_size, SHORTLIST_TOLERANCE) if by_size else d.SHORTLIST
+    affordable = {name: {n: row for n, row in rows.items() if n <= AFFORDABLE_SHORTLIST}
+                  for name, rows in by_size.items()}
+    shortlist = choose_shortlist(affordable, SHORTLIST_TOLERANCE) if by_size else d.SHORTLIST
     # from here on every figure reads what the product will read: its shortlists cut to the size shipped
     for name in wanted:
         groups_scored, per_run[name] = cut_shortlists(plan[name][1], per_run[name], shortlist)
@@ -327,7 +332,8 @@ def main() -> None:
                                                 if k.startswith(("questions", "ranking"))}
         path = [g for g in plan[name][1] if on_product_path(g)]
         if path:  # as a reader of that corpus sees it: its lexical abstention's figures are among these
-            report[name + "_product_path"] = figures(path, per_run[name], calibration, margin, weights)
+            report[name + "_product_path"] = figures(path, per_run[name], calibration, margin, weights) | {
+                "lexical": lexical_figures(path)}
     if ranking_sets:
         report["leave_one_dataset_out"] = leave_one_out(ranking_sets, margin)
     if rows:

@@ -18,6 +18,7 @@ def fit_calibration(rows: list[tuple[float, bool, str]]) -> tuple[float, float]:
     """Platt scaling of the evidence -> P(the shortlist answers), each data set and each class
     weighing the same (rows: evidence, answerable, data set)."""
     from scipy.optimize import minimize
+    from scipy.special import expit
 
     x = np.array([r[0] for r in rows])
     y = np.array([r[1] for r in rows], dtype=float)
@@ -31,9 +32,12 @@ def fit_calibration(rows: list[tuple[float, bool, str]]) -> tuple[float, float]:
 
     def loss(p):
         z = p[0] * x + p[1]
-        return float(np.sum(w * (np.logaddexp(0, z) - y * z)))
+        residual = w * (expit(z) - y)
+        return float(np.sum(w * (np.logaddexp(0, z) - y * z))), np.array([np.sum(residual * x), np.sum(residual)])
 
-    a, b = minimize(loss, np.array([1.0, 0.0]), method="Nelder-Mead").x
+    # the loss is convex in (a, b): a gradient method finds its minimum from any start (Nelder-Mead, used
+    # before, could stop far from it when the evidence's scale moved with the ranking weights)
+    a, b = minimize(loss, np.array([1.0, 0.0]), jac=True, method="BFGS").x
     return round(float(a), 4), round(float(b), 4)
 
 

@@ -66,6 +66,16 @@ def test_calibration_is_monotone_and_weighs_each_data_set_alike():
     assert abs(held.probability(0.0, (a, b)) - 0.5) < 0.1  # classes weigh the same: the midpoint is ~0
 
 
+def test_calibration_finds_its_optimum_where_the_evidence_sits_far_from_zero():
+    # ranking weights on another scale move every evidence: the fit must follow (the midpoint here is 10)
+    rng = np.random.default_rng(1)
+    rows = [(float(x), True, "a") for x in rng.normal(12, 1, 400)]
+    rows += [(float(x), False, "a") for x in rng.normal(8, 1, 400)]
+    a, b = held.fit_calibration(rows)
+    assert abs(held.probability(10.0, (a, b)) - 0.5) < 0.05 and a > 1.0
+    assert held.probability(13.0, (a, b)) > 0.9 and held.probability(7.0, (a, b)) < 0.1
+
+
 def test_each_data_set_is_abstained_on_with_a_calibration_fitted_on_the_others():
     rng = np.random.default_rng(0)
     rows = ([(float(x), True, "a") for x in rng.normal(2, 1, 300)]

@@ -35,10 +35,12 @@ def lexical_abstention(h, q, cands, lexical) -> dict:
             "best_dense": round(signals.best_dense, 4)}
 
 
-def covidqa_groups(h, negatives: bool = True, shortlist: int = SHORTLIST) -> list[Group]:
+def covidqa_groups(h, negatives: bool = True, shortlist: int = SHORTLIST, dataset: str = "covidqa",
+                   **meta) -> list[Group]:
     """COVID-QA through the product's own path on a 98-article index (``evaluation.harness.Harness``):
     the lexical scorer's top ``shortlist`` sentences of the best chunks. Negative: the same question's
-    shortlist from the chunks of the other articles only (the corpus without its article)."""
+    shortlist from the chunks of the other articles only (the corpus without its article). ``dataset``
+    and ``meta`` label the groups (``product_path_groups``)."""
     from assistant.fusion import WeightedFusion
     from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
     from assistant.sentence_scorer import SentenceScorer
@@ -49,34 +51,23 @@ def covidqa_groups(h, negatives: bool = True, shortlist: int = SHORTLIST) -> lis
         item = q.target.item
         scores, rows = h.retrieve(q, fusion, DEFAULT_SENTENCE_WEIGHT)
         if q.target.span is not None:
-            out.append(shortlist_group(h, q, scores, rows, scorer, shortlist, "covidqa", "answerable"))
+            out.append(shortlist_group(h, q, scores, rows, scorer, shortlist, dataset, "answerable", **meta))
         if negatives:
             others = [r for r in rows if h.version.chunks[r].article_id != item.article]
-            out.append(shortlist_group(h, q, scores, others, scorer, shortlist, "covidqa", "without_article"))
+            out.append(shortlist_group(h, q, scores, others, scorer, shortlist, dataset, "without_article", **meta))
     return assign_folds([g for g in out if g is not None])
 
 
 def product_path_groups(h, dataset: str, corpus: str, paraphrased: set[str] = frozenset(),
                         shortlist: int = SHORTLIST) -> list[Group]:
     """Each answerable question of ``h`` (a ``Harness`` over a corpus of SelQA's or XQuAD's articles) as the
-    product reads it: the lexical scorer's top ``shortlist`` sentences of the best 5 chunks of the whole
-    corpus, gold where a sentence covers the answer (``Harness.hits``). ``meta["product_path"]`` names the
-    corpus; questions in ``paraphrased`` are marked so."""
-    from assistant.fusion import WeightedFusion
-    from assistant.rerank import DEFAULT_SENTENCE_WEIGHT
-    from assistant.sentence_scorer import SentenceScorer
-
-    fusion, scorer = WeightedFusion(), SentenceScorer(chunks=len(h.version.chunks))
-    out = []
-    for q in h.data:
-        if q.target.span is None:
-            continue
-        scores, rows = h.retrieve(q, fusion, DEFAULT_SENTENCE_WEIGHT)
-        g = shortlist_group(h, q, scores, rows, scorer, shortlist, dataset, "answerable", product_path=corpus)
-        if g is not None:
-            g.paraphrase = g.question in paraphrased
-            out.append(g)
-    return assign_folds(out)
+    product reads it, as ``covidqa_groups`` reads COVID-QA's: the lexical scorer's top ``shortlist``
+    sentences of the best 5 chunks of the whole corpus. ``meta["product_path"]`` names the corpus;
+    questions in ``paraphrased`` are marked so."""
+    groups = covidqa_groups(h, negatives=False, shortlist=shortlist, dataset=dataset, product_path=corpus)
+    for g in groups:
+        g.paraphrase = g.question in paraphrased
+    return groups
 
 
 def shortlist_group(h, q, scores, rows: list[int], scorer, shortlist: int, dataset: str, kind: str,

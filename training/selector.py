@@ -66,7 +66,7 @@ from training.selector_train import score_groups, train
 SETTINGS = {"frozen": 2, "epochs": 1, "negatives": 3, "seed": 0}
 MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0)
 # the shortlist shipped: the smallest of these whose held-out right sentence first is, on each data set, within
-# SHORTLIST_TOLERANCE (one question in 500) of the largest's; the selector's cost grows with every pair it reads
+# SHORTLIST_TOLERANCE (one question in 500) of AFFORDABLE_SHORTLIST's; the selector's cost grows with every pair
 SHORTLIST_SIZES = (4, 8, 10, 12, 14, 16)
 SHORTLIST_TOLERANCE = 0.002
 # the largest shortlist the latency budget (Assistant.ask p95 <= 250 ms on 2 cores, issue 16) admits: 16
@@ -95,13 +95,14 @@ def load_groups(index: Path, data: Path) -> dict[str, list[d.Group]]:
     return {"covidqa": covid, "selqa_dev": selqa_dev, "selqa_test": selqa_test, "xquad": xquad,
             "off_topic_train": off_topic_shortlists(h, asked_train, "selqa"),
             "off_topic_eval": off_topic_shortlists(h, asked_eval, "off_topic"),
-            **product_path_sets(data)}
+            **product_path_sets(data, h.retriever.encoder)}
 
 
-def product_path_sets(data: Path) -> dict[str, list[d.Group]]:
+def product_path_sets(data: Path, encoder) -> dict[str, list[d.Group]]:
     """SelQA test and XQuAD asked of their own corpora through the product's path (each indexed as the bench
     indexes a corpus, cached): shortlists with the lexical score, which their candidate sets lack, so the
-    ranking's lexical weight is chosen on three data sets and readers' rewritten questions among them."""
+    ranking's lexical weight is chosen on three data sets and readers' rewritten questions among them.
+    ``encoder``: the query encoder already loaded (the same model for every index)."""
     from evaluation.bench import build_index
     from evaluation.bench_data import harness_for
     from evaluation.qa_corpora import selqa_corpus, xquad_corpus
@@ -114,7 +115,7 @@ def product_path_sets(data: Path) -> dict[str, list[d.Group]]:
                ("xquad_path", "xquad", xquad_corpus(data / "xquad"), set()))
     for name, dataset, corpus, marked in corpora:
         index, _ = build_index(corpus, Config())
-        out[name] = d.product_path_groups(harness_for(index, corpus), dataset, corpus.name, marked)
+        out[name] = d.product_path_groups(harness_for(index, corpus, encoder=encoder), dataset, corpus.name, marked)
     return out
 
 
@@ -156,8 +157,8 @@ def runs(groups: dict[str, list[d.Group]]) -> dict[str, tuple[list[d.Group], lis
         "shipped": (covid + selqa + xquad + off_train, [g for g in test if g.kind == "answerable"] + off_eval),
         "without_covidqa": (selqa + xquad, groups["covidqa"] + off_eval),
         "without_selqa": (covid + xquad, [g for g in test if g.kind == "answerable"] + test_negatives
-                          + groups.get("selqa_test_path", [])),
-        "without_xquad": (covid + selqa + off_train, groups["xquad"] + groups.get("xquad_path", [])),
+                          + groups["selqa_test_path"]),
+        "without_xquad": (covid + selqa + off_train, groups["xquad"] + groups["xquad_path"]),
     }
     for half in (0, 1):
         out[f"covidqa_half_{half}"] = (

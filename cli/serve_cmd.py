@@ -25,18 +25,24 @@ def run(index: Path | None, host: str | None, port: int | None, config: Path | N
     if not cfg.index_dir.is_dir():
         return _fail(f"index not found: {cfg.index_dir} (build it with: verbatim ingest --index {cfg.index_dir})")
 
-    from ui.server import port_free, serve
-
-    if not port_free(cfg.host, cfg.port):
-        return _fail(f"port {cfg.port} on {cfg.host} is already in use (choose another with --port)")
+    from concurrent.futures import ThreadPoolExecutor
 
     from assistant.assistant import Assistant
 
-    try:
-        assistant = Assistant.from_index(cfg.index_dir, config=cfg)
-    except Exception as error:  # an unusable index (no live version, wrong format, model missing)
-        return _fail(f"cannot load index {cfg.index_dir}: "
-                     f"{str(error).splitlines()[0] if str(error) else type(error).__name__}")
+    # the index loads while gradio imports: the import is Python, much of the load is numpy, onnxruntime
+    # and tokenizers outside the GIL, so the page answers sooner (`verbatim bench` prints the readiness)
+    with ThreadPoolExecutor(1, thread_name_prefix="load-index") as pool:
+        loading = pool.submit(Assistant.from_index, cfg.index_dir, config=cfg)
+        from ui.server import port_free, serve
+
+        if not port_free(cfg.host, cfg.port):
+            loading.cancel()
+            return _fail(f"port {cfg.port} on {cfg.host} is already in use (choose another with --port)")
+        try:
+            assistant = loading.result()
+        except Exception as error:  # an unusable index (no live version, wrong format, model missing)
+            return _fail(f"cannot load index {cfg.index_dir}: "
+                         f"{str(error).splitlines()[0] if str(error) else type(error).__name__}")
     try:
         serve(assistant, cfg)
     except KeyboardInterrupt:

@@ -81,6 +81,18 @@ def test_missing_index_is_a_one_line_error(tmp_path):
     assert len(lines) == 2 and "index not found" in lines[0] and lines[1] == DISCLAIMER, result.stderr
 
 
+def test_an_unusable_index_is_a_one_line_error(tmp_path):
+    empty = tmp_path / "index"
+    empty.mkdir()  # a folder, but no published version in it: the load (beside gradio's import) fails
+    result = subprocess.run(
+        [str(VERBATIM), "serve", "--index", str(empty), "--port", str(free_port())],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    assert lines[0].startswith("verbatim serve: cannot load index") and lines[-1] == DISCLAIMER, result.stderr
+
+
 def test_port_in_use_is_a_one_line_error(sample_server, sample_index, tmp_path):
     result = subprocess.run(
         [str(VERBATIM), "serve", "--index", str(sample_index), "--port", str(sample_server.port)],

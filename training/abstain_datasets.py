@@ -1,6 +1,6 @@
 """The lexical abstention fitted on three data sets instead of COVID-QA alone, measured leave-one-dataset-out.
 
-    python -m training.abstain_datasets --index DIR [--data ../shared/data] [--save]
+    python -m training.abstain_datasets --index DIR [--data ../shared/data] [--save] [--one-article-recall R]
 
 DIR is the bench's index of the 98 COVID-QA articles. XQuAD and SelQA dev are indexed as corpora
 (``evaluation.qa_corpora``) and every data set's questions go through the product's whole path, as
@@ -140,12 +140,13 @@ def dense_accept(datas: list[AbstainData], share: float = 0.97) -> float:
     return round(float(values[order][np.searchsorted(cumulative, share)]), 4)
 
 
-def choose_pooled(datas: list[AbstainData], unused: tuple[str, ...] = UNUSED) -> tuple[float, dict]:
-    """The smallest one-article negative cost whose fit refuses ``ONE_ARTICLE_RECALL`` of the one-article
-    negatives of every data set -> (cost, params)."""
+def choose_pooled(datas: list[AbstainData], unused: tuple[str, ...] = UNUSED,
+                  recall: float = ONE_ARTICLE_RECALL) -> tuple[float, dict]:
+    """The smallest one-article negative cost whose fit refuses ``recall`` of the one-article negatives of
+    every data set -> (cost, params)."""
     for cost in NEGATIVE_COSTS:
         params = fit_pooled(datas, cost, unused)
-        if min(_rate(AbstainPolicy(params), d.one_neg) for d in datas) >= ONE_ARTICLE_RECALL:
+        if min(_rate(AbstainPolicy(params), d.one_neg) for d in datas) >= recall:
             break
     return cost, params
 
@@ -171,13 +172,14 @@ def held(d: AbstainData, f: int) -> AbstainData:
                        d.one_pos_folds[one_pos], d.one_neg_folds[one_neg])
 
 
-def out_of_fold(datas: dict[str, AbstainData], unused: tuple[str, ...] = UNUSED) -> dict:
+def out_of_fold(datas: dict[str, AbstainData], unused: tuple[str, ...] = UNUSED,
+                recall: float = ONE_ARTICLE_RECALL) -> dict:
     """Each article fold's rows judged by weights fitted on the other folds of every data set."""
     kinds = ("pos", "neg", "one_pos", "one_neg")
     # per data set and kind: (abstained, confidence) of each row, under its own fold's weights
     judged = {name: {kind: [] for kind in kinds} for name in datas}
     for f in range(int(max(d.folds.max() for d in datas.values())) + 1):
-        policy = AbstainPolicy(choose_pooled([d.train(f) for d in datas.values()], unused)[1])
+        policy = AbstainPolicy(choose_pooled([d.train(f) for d in datas.values()], unused, recall)[1])
         for name, d in datas.items():
             part = held(d, f)
             for kind in kinds:
@@ -214,11 +216,15 @@ def load_datasets(index: Path, data: Path) -> dict[str, tuple[object, Path | Non
 
 
 def arguments(doc: str, save_help: str) -> argparse.Namespace:
-    """The command line of an abstention fit on the three data sets: --index, --data, --save."""
+    """The command line of an abstention fit on the three data sets: --index, --data, --save,
+    --one-article-recall."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True, help="an index of the 98 COVID-QA articles")
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--save", action="store_true", help=save_help)
+    parser.add_argument("--one-article-recall", type=float, default=ONE_ARTICLE_RECALL,
+                        help="share of other articles' questions a one-article corpus must refuse on the training "
+                             "rows (the one-article negatives' cost rule; default %(default)s)")
     return parser.parse_args()
 
 
@@ -232,15 +238,17 @@ def main() -> None:
             print(f"{name}: signal rows", file=sys.stderr, flush=True)
             datas[name] = dataset_rows(dataset, index, Path(work))
     _, covidqa_alone = _choose(datas["covidqa"])  # training.fit's abstention, on the same rows
-    report = {"rows": {name: {"answerable": len(d.pos), "without_article": len(d.neg), "off_topic": len(d.off),
-                              "one_article_answerable": len(d.one_pos), "one_article_other_article": len(d.one_neg)}
-                       for name, d in datas.items()}}
+    recall = args.one_article_recall
+    report = {"one_article_recall": recall}
+    report["rows"] = {name: {"answerable": len(d.pos), "without_article": len(d.neg), "off_topic": len(d.off),
+                             "one_article_answerable": len(d.one_pos), "one_article_other_article": len(d.one_neg)}
+                      for name, d in datas.items()}
     for name, d in datas.items():
-        cost, params = choose_pooled([other for n, other in datas.items() if n != name])
+        cost, params = choose_pooled([other for n, other in datas.items() if n != name], recall=recall)
         report[name] = {"fitted_on_covidqa_alone": figures(AbstainPolicy(covidqa_alone), d),
                         "fitted_on_the_other_two": figures(AbstainPolicy(params), d) | {"negative_cost": cost}}
-    report["all_three_out_of_fold"] = out_of_fold(datas)
-    cost, params = choose_pooled(list(datas.values()))
+    report["all_three_out_of_fold"] = out_of_fold(datas, recall=recall)
+    cost, params = choose_pooled(list(datas.values()), recall=recall)
     report["all_three"] = {"params": params, "negative_cost": cost,
                            "in_sample": {name: figures(AbstainPolicy(params), d) for name, d in datas.items()},
                            "threshold_sweep": threshold_sweep(params, datas)}

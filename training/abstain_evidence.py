@@ -1,7 +1,7 @@
 """Measure the abstention that reads the answer selector's evidence beside the lexical signals, fitted on
 three data sets as the shipped one is, against the lexical abstention on the same questions.
 
-    python -m training.abstain_evidence --index DIR [--data ../shared/data] [--save]
+    python -m training.abstain_evidence --index DIR [--data ../shared/data] [--save] [--one-article-recall R]
 
 DIR is the bench's index of the 98 COVID-QA articles. The rows are ``training.abstain_datasets``'s (every
 kind of question of COVID-QA, SelQA dev and XQuAD through the product's path), each with the evidence of
@@ -34,7 +34,7 @@ from training.abstain_datasets import (
     out_of_fold,
     save,
 )
-from training.abstain_fit import UNUSED
+from training.abstain_fit import ONE_ARTICLE_RECALL, UNUSED
 
 WITH_EVIDENCE = tuple(n for n in UNUSED if n != "evidence")  # what the abstention with evidence leaves out
 HELD_OUT_RUN = {"covidqa": "without_covidqa", "selqa": "without_selqa", "xquad": "without_xquad"}
@@ -69,18 +69,19 @@ def torch_selector(run: str):
                           shipped["margin"], shipped["ranking"]), weights, rows_key
 
 
-def report(datas: dict) -> dict:
-    """The lexical abstention and the one with evidence, leave-one-dataset-out and out-of-fold."""
-    out = {}
+def report(datas: dict, recall: float = ONE_ARTICLE_RECALL) -> dict:
+    """The lexical abstention and the one with evidence, leave-one-dataset-out and out-of-fold (``recall``:
+    the one-article negatives' cost rule, ``training.abstain_datasets.choose_pooled``)."""
+    out = {"one_article_recall": recall}
     for name, d in datas.items():
         others = [o for n, o in datas.items() if n != name]
         out[name] = {}
         for fit, unused in (("lexical", UNUSED), ("with_evidence", WITH_EVIDENCE)):
-            cost, params = choose_pooled(others, unused)
+            cost, params = choose_pooled(others, unused, recall)
             out[name][f"{fit}_fitted_on_the_other_two"] = figures(AbstainPolicy(params), d) | {"negative_cost": cost}
     for fit, unused in (("lexical", UNUSED), ("with_evidence", WITH_EVIDENCE)):
-        out[f"{fit}_all_three_out_of_fold"] = out_of_fold(datas, unused)
-        cost, params = choose_pooled(list(datas.values()), unused)
+        out[f"{fit}_all_three_out_of_fold"] = out_of_fold(datas, unused, recall)
+        cost, params = choose_pooled(list(datas.values()), unused, recall)
         out[f"{fit}_all_three"] = {"params": params, "negative_cost": cost}
     return out
 
@@ -97,7 +98,7 @@ def main() -> None:
             selectors[HELD_OUT_RUN[name]] = weights
             print(f"{name}: signal rows with the evidence of {HELD_OUT_RUN[name]}", file=sys.stderr, flush=True)
             datas[name] = dataset_rows(dataset, index, Path(work), selector, rows_key)
-    figures_printed = report(datas)
+    figures_printed = report(datas, args.one_article_recall)
     print(json.dumps(figures_printed, indent=1))
     if args.save:
         from assistant.fitted import ABSTAIN_SELECTOR_FILE

@@ -40,6 +40,18 @@ def test_the_report_sets_the_evidence_beside_the_lexical_signals_on_the_same_row
     assert out["with_evidence_all_three"]["params"]["evidence"] > 0.5
 
 
+def test_a_laxer_one_article_recall_buys_it_with_a_cheaper_negative_cost():
+    rng = np.random.default_rng(0)
+    datas = {name: _data(rng, 150, shift) for name, shift in (("covidqa", 0.3), ("selqa", 0.5), ("xquad", 0.4))}
+    strict, lax = report(datas), report(datas, recall=0.5)
+    assert lax["one_article_recall"] == 0.5
+    for fit in ("lexical", "with_evidence"):
+        assert lax[f"{fit}_all_three"]["negative_cost"] < strict[f"{fit}_all_three"]["negative_cost"], fit
+        refused = [out[f"{fit}_all_three_out_of_fold"]["covidqa"]["one_article_abstain_rate_other_article"]
+                   for out in (lax, strict)]
+        assert refused[0] < refused[1], fit
+
+
 def test_without_a_kept_held_out_selector_it_says_which_run_to_train(tmp_path, monkeypatch):
     monkeypatch.setenv("VERBATIM_CACHE", str(tmp_path))
     with pytest.raises(SystemExit, match="--runs without_selqa"):

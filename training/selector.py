@@ -270,6 +270,8 @@ def main() -> None:
                         "(an experiment: not with --save, which ships the settings in this module)")
     parser.add_argument("--context", action="store_true", help="the model reads each sentence with the one "
                         "before it (an experiment: not with --save)")
+    parser.add_argument("--negatives", type=int, help="train on this many wrong sentences per step beside the "
+                        "gold one instead of the shipped setting (an experiment: not with --save)")
     args = parser.parse_args()
     if args.context:
         if args.save:
@@ -279,6 +281,10 @@ def main() -> None:
         if args.save or args.epochs < 1:
             parser.error("--epochs takes a whole number >= 1 and cannot be combined with --save")
         SETTINGS["epochs"] = args.epochs
+    if args.negatives is not None:
+        if args.save or args.negatives < 1:
+            parser.error("--negatives takes a whole number >= 1 and cannot be combined with --save")
+        SETTINGS["negatives"] = args.negatives
     import torch
 
     from ingest import selector

@@ -268,3 +268,13 @@ def test_an_epochs_experiment_is_refused_where_it_would_ship_or_train_nothing(fl
         command.main()
     assert exit_.value.code == 2 and "--epochs takes a whole number" in capsys.readouterr().err
     assert command.SETTINGS["epochs"] == 1
+
+
+@pytest.mark.parametrize("flags", [["--negatives", "7", "--save"], ["--negatives", "0"]])
+def test_a_negatives_experiment_is_refused_where_it_would_ship_or_train_on_none(flags, tmp_path, monkeypatch,
+                                                                                   capsys):
+    monkeypatch.setattr("sys.argv", ["training.selector", "--index", str(tmp_path), *flags])
+    with pytest.raises(SystemExit) as exit_:
+        command.main()
+    assert exit_.value.code == 2 and "--negatives takes a whole number" in capsys.readouterr().err
+    assert command.SETTINGS["negatives"] == 3

@@ -81,6 +81,7 @@ def test_missing_index_is_a_one_line_error(tmp_path):
     assert len(lines) == 2 and "index not found" in lines[0] and lines[1] == DISCLAIMER, result.stderr
 
 
+@pytest.mark.slow  # a subprocess that imports gradio and loads the index
 def test_an_unusable_index_is_a_one_line_error(tmp_path):
     empty = tmp_path / "index"
     empty.mkdir()  # a folder, but no published version in it: the load (beside gradio's import) fails

@@ -1,7 +1,7 @@
 """Follow-up questions made from COVID-QA: what should the answer selector read, the reader's own words or
 the question folded with the words carried over from the chat?
 
-    python -m evaluation.followups --index DIR [--data ../shared/data/covidqa] [--limit 300]
+    python -m evaluation.followups --index DIR [--data ../shared/data/covidqa] [--limit 300] [--without-article]
 
 DIR is an index of the 98 COVID-QA articles (as ``verbatim bench covidqa`` builds it). Each follow-up is
 the next question asked of the same article with the words it shares with the one before (its topic)
@@ -10,6 +10,12 @@ bovine coronavirus?" becomes "What is the molecular structure of it?"), kept whe
 ``assistant.conversation.is_follow_up`` takes it for one. Both readings use the same passages and
 candidates (retrieved with the folded query) and the same abstention; only the text the selector reads
 differs. A hit: answered, and the first quote holds the first half of the gold answer.
+
+``lexical_readings`` asks the other question the product answers for a follow-up: which words the
+lexical scores read (they choose the selector's shortlist, weigh in its ranking and feed the
+abstention): the folded query (the product) or the reader's own words. With ``--without-article`` each
+follow-up is also asked of the bench's index without its article's fold (``evaluation.holdout``), where
+the right reply is a refusal, under both readings.
 """
 from __future__ import annotations
 
@@ -21,10 +27,13 @@ from pathlib import Path
 import numpy as np
 
 from assistant.conversation import ASPECT_WORDS, build_query, content_words, is_follow_up
+from assistant.sentence_scorer import sentence_candidates
+from evaluation.holdout import FOLDS, article_folds
 
 
-def follow_ups(questions, limit: int) -> list[tuple[str, str, str]]:
-    """[(earlier question, follow-up, gold answer)]: consecutive questions of one article, spread evenly."""
+def follow_ups(questions, limit: int) -> list[tuple[str, str, str, str]]:
+    """[(earlier question, follow-up, gold answer, article)]: consecutive questions of one article, spread
+    evenly."""
     by_article: dict[str, list] = {}
     for q in questions:
         by_article.setdefault(q.article, []).append(q)
@@ -38,7 +47,7 @@ def follow_ups(questions, limit: int) -> list[tuple[str, str, str]]:
                 text = re.sub(rf"(?i)\b{re.escape(word)}\b", "it", text, count=1)
             text = re.sub(r"\b(?:it\s+)+it\b", "it", text)
             if topic and text != second.question and is_follow_up(text):
-                out.append((first.question, text, second.answer))
+                out.append((first.question, text, second.answer, second.article))
     return out[:: max(1, len(out) // limit)] if limit else out
 
 
@@ -49,12 +58,57 @@ def hit(answer_text: str, gold: str) -> bool:
     return norm(gold)[: max(10, len(gold) // 2)] in norm(answer_text)
 
 
+def own_word_candidates(responder, question: str, retrieval):
+    """The same passages' candidate sentences with the lexical features read from the reader's own words
+    alone (the product reads them from the question folded with the carried-over words)."""
+    version = responder.version
+    return sentence_candidates(responder.terms.weights(question), retrieval.top(responder.config.top_k),
+                               retrieval.scores, version.chunks, version.articles, question,
+                               retrieval.sentence_dense, version.sentence_start, responder.retriever.chunk_terms)
+
+
+def lexical_readings(assistant, items) -> dict:
+    """Hit and abstention rates with the lexical scores (the shortlist, the ranking's lexical term and the
+    abstention's signals) read from the folded query (the product) and from the reader's own words."""
+    responder = assistant._responder
+    chunks = responder.version.chunks
+    seen = {"folded_query": ([], []), "own_words": ([], [])}
+    for earlier, question, gold, *_ in items:
+        retrieval, folded = responder.candidates(question, build_query(question, [earlier]))
+        unknown = responder.terms.unknown_share(retrieval.weights)
+        for name, candidates in (("folded_query", folded), ("own_words", own_word_candidates(responder, question,
+                                                                                           retrieval))):
+            decision = responder.step(question, candidates, chunks, unknown)
+            first = candidates.keys.index(decision.picks[0][0]) if decision.picks else None
+            seen[name][0].append(not decision.abstained and first is not None and hit(candidates.texts[first], gold))
+            seen[name][1].append(decision.abstained)
+    return {name: {"hit": round(float(np.mean(h)), 4), "abstains": round(float(np.mean(a)), 4)}
+            for name, (h, a) in seen.items()}
+
+
+def without_article(fold_assistants: dict[int, object], items, folds: dict[str, int]) -> dict:
+    """Abstention on follow-ups asked of an index without their article (``fold_assistants``: fold -> an
+    assistant over the articles of the other folds; ``folds``: article -> fold), both lexical readings."""
+    refused = {"folded_query": [], "own_words": []}
+    for fold, assistant in fold_assistants.items():
+        responder = assistant._responder
+        for earlier, question, _, article in items:
+            if folds[article] != fold:
+                continue
+            retrieval, folded = responder.candidates(question, build_query(question, [earlier]))
+            own = own_word_candidates(responder, question, retrieval)
+            for name, candidates in (("folded_query", folded), ("own_words", own)):
+                refused[name].append(responder.step(question, candidates, responder.version.chunks, 0.0).abstained)
+    return {"follow_ups": len(refused["own_words"])} | {
+        f"abstains_{name}": round(float(np.mean(r)), 4) for name, r in refused.items() if r}
+
+
 def compare(assistant, items) -> dict:
     """Hit rates with the selector reading the reader's own words (the product) and the folded query."""
     responder = assistant._responder
     chunks = responder.version.chunks
     hits = {"own_words": [], "folded_query": []}
-    for earlier, question, gold in items:
+    for earlier, question, gold, *_ in items:
         query = build_query(question, [earlier])
         retrieval, candidates = responder.candidates(question, query)
         unknown = responder.terms.unknown_share(retrieval.weights)
@@ -74,6 +128,8 @@ def main() -> None:
     shared = Path(__file__).resolve().parents[2] / "shared" / "data"
     parser.add_argument("--data", type=Path, default=shared / "covidqa", help="the COVID-QA folder")
     parser.add_argument("--limit", type=int, default=300, help="about this many follow-ups (0: all)")
+    parser.add_argument("--without-article", action="store_true",
+                        help="also ask each follow-up of the bench's index without its article's fold")
     args = parser.parse_args()
     from assistant.assistant import Assistant
     from evaluation.covidqa import CovidQA
@@ -82,7 +138,27 @@ def main() -> None:
     assistant = Assistant.from_index(args.index)
     if assistant.selector is None:
         parser.error("the index has no answer selector export: run verbatim ingest with the default config")
-    print(json.dumps(compare(assistant, follow_ups(data.questions, args.limit)), indent=1))
+    items = follow_ups(data.questions, args.limit)
+    report = compare(assistant, items) | {"lexical_readings": lexical_readings(assistant, items)}
+    if args.without_article:
+        report["without_article"] = without_article(fold_assistants(data, parser), items,
+                                                    article_folds(q.article for q in data.questions))
+    print(json.dumps(report, indent=1))
+
+
+def fold_assistants(data, parser) -> dict:
+    """fold -> an assistant over the bench's index of the other folds' articles (``evaluation.holdout``)."""
+    from assistant.assistant import Assistant
+    from evaluation.bench import cache_dir
+    from ingest.config import Config
+
+    base = cache_dir(data, Config()) / "held-out"
+    found = {f: base / f"fold{f}" / "index" for f in range(FOLDS)}
+    missing = [str(path) for path in found.values() if not path.is_dir()]
+    if missing:
+        parser.error(f"no index without a fold's articles at {missing[0]}: run `verbatim bench covidqa --data "
+                     "../shared/data/covidqa` first, which builds them")
+    return {f: Assistant.from_index(path) for f, path in found.items()}
 
 
 if __name__ == "__main__":

@@ -97,8 +97,9 @@ def without_article(fold_assistants: dict[int, object], items, folds: dict[str, 
                 continue
             retrieval, folded = responder.candidates(question, build_query(question, [earlier]))
             own = own_word_candidates(responder, question, retrieval)
+            unknown = responder.terms.unknown_share(retrieval.weights)
             for name, candidates in (("folded_query", folded), ("own_words", own)):
-                refused[name].append(responder.step(question, candidates, responder.version.chunks, 0.0).abstained)
+                refused[name].append(responder.step(question, candidates, responder.version.chunks, unknown).abstained)
     return {"follow_ups": len(refused["own_words"])} | {
         f"abstains_{name}": round(float(np.mean(r)), 4) for name, r in refused.items() if r}
 

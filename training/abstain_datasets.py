@@ -256,7 +256,14 @@ def main() -> None:
     if args.save:
         from assistant.fitted import ABSTAIN_FILE
 
-        save(ABSTAIN_FILE, COMMAND, params, data_files(args.data), report)
+        save(ABSTAIN_FILE, command_of(COMMAND, args), params, data_files(args.data), report)
+
+
+def command_of(command: str, args: argparse.Namespace) -> str:
+    """The command a saved fit names: ``command``, with the one-article rule where it is not the default."""
+    if args.one_article_recall == ONE_ARTICLE_RECALL:
+        return command
+    return f"{command} --one-article-recall {args.one_article_recall}"
 
 
 def data_files(data: Path) -> dict[str, Path]:

@@ -27,6 +27,7 @@ from assistant.abstain import AbstainPolicy
 from training.abstain_datasets import (
     arguments,
     choose_pooled,
+    command_of,
     data_files,
     dataset_rows,
     figures,
@@ -103,7 +104,7 @@ def main() -> None:
     if args.save:
         from assistant.fitted import ABSTAIN_SELECTOR_FILE
 
-        save(ABSTAIN_SELECTOR_FILE, COMMAND, figures_printed["with_evidence_all_three"]["params"],
+        save(ABSTAIN_SELECTOR_FILE, command_of(COMMAND, args), figures_printed["with_evidence_all_three"]["params"],
              data_files(args.data), figures_printed, held_out_selectors=selectors)
 
 

@@ -56,3 +56,14 @@ def test_without_a_kept_held_out_selector_it_says_which_run_to_train(tmp_path, m
     monkeypatch.setenv("VERBATIM_CACHE", str(tmp_path))
     with pytest.raises(SystemExit, match="--runs without_selqa"):
         torch_selector("without_selqa")
+
+
+def test_a_fit_saved_under_another_one_article_rule_names_it_in_its_command():
+    from argparse import Namespace
+
+    from training.abstain_datasets import command_of
+    from training.abstain_fit import ONE_ARTICLE_RECALL
+
+    command = "python -m training.abstain_evidence --index DIR --save"
+    assert command_of(command, Namespace(one_article_recall=ONE_ARTICLE_RECALL)) == command
+    assert command_of(command, Namespace(one_article_recall=0.9)) == command + " --one-article-recall 0.9"

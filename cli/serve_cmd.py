@@ -35,8 +35,7 @@ def run(index: Path | None, host: str | None, port: int | None, config: Path | N
         loading = pool.submit(Assistant.from_index, cfg.index_dir, config=cfg)
         from ui.server import port_free, serve
 
-        if not port_free(cfg.host, cfg.port):
-            loading.cancel()
+        if not port_free(cfg.host, cfg.port):  # the load already running finishes as the pool closes
             return _fail(f"port {cfg.port} on {cfg.host} is already in use (choose another with --port)")
         try:
             assistant = loading.result()

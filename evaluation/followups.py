@@ -67,20 +67,29 @@ def own_word_candidates(responder, question: str, retrieval):
                                retrieval.sentence_dense, version.sentence_start, responder.retriever.chunk_terms)
 
 
+def answered_right(decision, candidates, gold: str) -> bool:
+    """Answered, and the first quote holds the first half of the gold answer (``hit``)."""
+    first = candidates.keys.index(decision.picks[0][0]) if decision.picks else None
+    return not decision.abstained and first is not None and hit(candidates.texts[first], gold)
+
+
+def lexical_decisions(responder, earlier: str, question: str) -> dict:
+    """The follow-up decided with the lexical scores read from the folded query (the product) and from the
+    reader's own words: {reading: (candidates, decision)}, the same passages for both."""
+    retrieval, folded = responder.candidates(question, build_query(question, [earlier]))
+    unknown = responder.terms.unknown_share(retrieval.weights)
+    readings = {"folded_query": folded, "own_words": own_word_candidates(responder, question, retrieval)}
+    return {name: (candidates, responder.step(question, candidates, responder.version.chunks, unknown))
+            for name, candidates in readings.items()}
+
+
 def lexical_readings(assistant, items) -> dict:
     """Hit and abstention rates with the lexical scores (the shortlist, the ranking's lexical term and the
     abstention's signals) read from the folded query (the product) and from the reader's own words."""
-    responder = assistant._responder
-    chunks = responder.version.chunks
     seen = {"folded_query": ([], []), "own_words": ([], [])}
     for earlier, question, gold, *_ in items:
-        retrieval, folded = responder.candidates(question, build_query(question, [earlier]))
-        unknown = responder.terms.unknown_share(retrieval.weights)
-        for name, candidates in (("folded_query", folded), ("own_words", own_word_candidates(responder, question,
-                                                                                           retrieval))):
-            decision = responder.step(question, candidates, chunks, unknown)
-            first = candidates.keys.index(decision.picks[0][0]) if decision.picks else None
-            seen[name][0].append(not decision.abstained and first is not None and hit(candidates.texts[first], gold))
+        for name, (candidates, decision) in lexical_decisions(assistant._responder, earlier, question).items():
+            seen[name][0].append(answered_right(decision, candidates, gold))
             seen[name][1].append(decision.abstained)
     return {name: {"hit": round(float(np.mean(h)), 4), "abstains": round(float(np.mean(a)), 4)}
             for name, (h, a) in seen.items()}
@@ -90,16 +99,11 @@ def without_article(fold_assistants: dict[int, object], items, folds: dict[str, 
     """Abstention on follow-ups asked of an index without their article (``fold_assistants``: fold -> an
     assistant over the articles of the other folds; ``folds``: article -> fold), both lexical readings."""
     refused = {"folded_query": [], "own_words": []}
-    for fold, assistant in fold_assistants.items():
-        responder = assistant._responder
-        for earlier, question, _, article in items:
-            if folds[article] != fold:
-                continue
-            retrieval, folded = responder.candidates(question, build_query(question, [earlier]))
-            own = own_word_candidates(responder, question, retrieval)
-            unknown = responder.terms.unknown_share(retrieval.weights)
-            for name, candidates in (("folded_query", folded), ("own_words", own)):
-                refused[name].append(responder.step(question, candidates, responder.version.chunks, unknown).abstained)
+    for earlier, question, _, article in items:
+        if folds[article] in fold_assistants:
+            decided = lexical_decisions(fold_assistants[folds[article]]._responder, earlier, question)
+            for name, (_, decision) in decided.items():
+                refused[name].append(decision.abstained)
     return {"follow_ups": len(refused["own_words"])} | {
         f"abstains_{name}": round(float(np.mean(r)), 4) for name, r in refused.items() if r}
 
@@ -114,9 +118,7 @@ def compare(assistant, items) -> dict:
         retrieval, candidates = responder.candidates(question, query)
         unknown = responder.terms.unknown_share(retrieval.weights)
         for name, text in (("own_words", question), ("folded_query", query)):
-            decision = responder.step(text, candidates, chunks, unknown)
-            first = candidates.keys.index(decision.picks[0][0]) if decision.picks else None
-            hits[name].append(not decision.abstained and first is not None and hit(candidates.texts[first], gold))
+            hits[name].append(answered_right(responder.step(text, candidates, chunks, unknown), candidates, gold))
     own, folded = np.array(hits["own_words"]), np.array(hits["folded_query"])
     return {"follow_ups": len(items), "hit_own_words": round(float(own.mean()), 4),
             "hit_folded_query": round(float(folded.mean()), 4),
